@@ -1,0 +1,68 @@
+// Errors a user sees carry a code and a hint that says how to fix it.
+// Only the CLI entry point turns them into exit codes (see cli/exit-codes.ts).
+
+export interface ErrorDetails {
+  code: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+export class HarnessError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(message: string, details: ErrorDetails) {
+    super(message, { cause: details.cause });
+    this.name = new.target.name;
+    this.code = details.code;
+    this.hint = details.hint;
+  }
+}
+
+/** One problem in a configuration file, located to file:line and a dot-path. */
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+/** Bad input: usage or configuration. Exit 2; nothing was started. */
+export class ConfigError extends HarnessError {
+  readonly issues: ConfigIssue[];
+  constructor(message: string, issues: ConfigIssue[] = [], hint?: string) {
+    super(message, { code: 'CONFIG', hint });
+    this.issues = issues;
+  }
+}
+
+/** An environment could not be provided or broke under us. Exit 3; not a verdict on the product. */
+export class InfrastructureError extends HarnessError {
+  constructor(message: string, details: Partial<ErrorDetails> = {}) {
+    super(message, { code: details.code ?? 'INFRA', hint: details.hint, cause: details.cause });
+  }
+}
+
+/** The application under test did not upgrade: a product failure (the cell fails, exit 1). */
+export class UpgradeFailedError extends HarnessError {
+  constructor(message: string, details: Partial<ErrorDetails> = {}) {
+    super(message, { code: details.code ?? 'UPGRADE_FAILED', hint: details.hint, cause: details.cause });
+  }
+}
+
+/** A wait ran past its own timeout. Carries the last log lines of what was awaited. */
+export class WaitTimeoutError extends HarnessError {
+  readonly logTail: string[];
+  constructor(what: string, timeoutMs: number, logTail: string[] = []) {
+    const tail = logTail.length ? `\nlast log lines:\n  ${logTail.join('\n  ')}` : '';
+    super(`timed out after ${timeoutMs} ms waiting for ${what}${tail}`, { code: 'WAIT_TIMEOUT' });
+    this.logTail = logTail;
+  }
+}
+
+/** The run was interrupted (Ctrl-C, SIGTERM) or a cell ran past its deadline. */
+export class AbortedError extends HarnessError {
+  constructor(reason: string) {
+    super(reason, { code: 'ABORTED' });
+  }
+}

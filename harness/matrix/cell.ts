@@ -1,0 +1,103 @@
+// What the rest of the harness sees of a matrix once it is loaded, validated and expanded:
+// fully resolved data, no defaults left to apply, paths absolute.
+
+export const platformNames = ['local'] as const;
+export type PlatformName = (typeof platformNames)[number];
+
+export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary'] as const;
+export type MethodName = (typeof methodNames)[number];
+
+/** A program to start: argument array (never a shell string), working folder, environment. */
+export interface CommandSpec {
+  command: string[];
+  /** Absolute. */
+  cwd: string;
+  /** Values may hold placeholders such as {{port}}, {{databaseUrl}}, {{version}}, {{replica}}. */
+  env: Record<string, string>;
+}
+
+export interface ScenarioVersion {
+  version: string;
+  /** How this version runs on each platform. */
+  run: { local?: CommandSpec };
+  /** Run before any replica of this version starts (expand: must keep the previous version working). */
+  preMigrate?: CommandSpec;
+  /** Run once every replica runs this version (contract). */
+  postMigrate?: CommandSpec;
+}
+
+export interface HttpEndpoint {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+}
+
+export interface Scenario {
+  name: string;
+  /** Absolute path of the scenario file and its folder (commands run relative to it). */
+  file: string;
+  dir: string;
+  /** In upgrade order. */
+  versions: ScenarioVersion[];
+  /** Versions a path may not skip. */
+  upgradeStops: string[];
+  endpoints: { health: string; ready: string; version: string };
+  probes: {
+    read: HttpEndpoint;
+    /** The write endpoint takes JSON {key, value} and must make it readable at read.path + '/' + key. */
+    write?: HttpEndpoint & { readBack: string };
+  };
+  /** Seconds a replica may take to become ready, and to stop after SIGTERM before it is killed. */
+  startTimeoutMs: number;
+  stopGraceMs: number;
+}
+
+export interface TrafficSettings {
+  /** Requests per second, open loop. */
+  rate: number;
+  timeoutMs: number;
+  warmUpMs: number;
+  settleMs: number;
+}
+
+/** Thresholds a cell must meet; an absent one is not checked. */
+export interface GateThresholds {
+  failedRequests?: number;
+  longestOutageMs?: number;
+  availability?: number;
+  p99LatencyMs?: number;
+  lostWrites?: number;
+}
+
+export interface MethodOptions {
+  /** Canary: percent of traffic on the new version at each step. */
+  canarySteps: number[];
+  /** Canary: how long each step holds before its gate check. */
+  canaryStepMs: number;
+}
+
+/** One platform x hop x method combination: one environment, one upgrade, one verdict. */
+export interface Cell {
+  id: string;
+  matrix: string;
+  /** Absolute path of the matrix file (for the reproduce command). */
+  matrixFile: string;
+  scenario: Scenario;
+  platform: PlatformName;
+  method: MethodName;
+  from: string;
+  to: string;
+  replicas: number;
+  traffic: TrafficSettings;
+  /** After verification, return to `from` by the same method, under traffic, and measure that too. */
+  rollback: boolean;
+  /** Availability objective, e.g. 0.999: the error budget is (1 - slo) x requests. */
+  slo: number;
+  gates: GateThresholds;
+  methodOptions: MethodOptions;
+  /** Whole-cell deadline. */
+  deadlineMs: number;
+}
+
+export function cellId(platform: string, from: string, to: string, method: string): string {
+  return `${platform}/${from}-to-${to}/${method}`;
+}

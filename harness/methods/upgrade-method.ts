@@ -1,0 +1,36 @@
+import type { Cell, MethodName } from '../matrix/cell.ts';
+import type { Environment, Replica } from '../platforms/platform.ts';
+import type { GateResult } from '../results.ts';
+
+/** How an upgrade is carried out. One implementation per method, as sibling files. */
+export interface UpgradeMethod {
+  readonly name: MethodName;
+  /**
+   * Moves every replica in `deployment.live` from its version to `to`, under traffic.
+   * On return, all traffic is served by `to`; replicas kept for a fast return (blue-green)
+   * go into `deployment.standby`.
+   */
+  upgrade(deployment: Deployment, to: string, context: MethodContext): Promise<void>;
+  /** Stops what `upgrade` kept for a fast return, once the new version is verified. */
+  finalize?(deployment: Deployment, context: MethodContext): Promise<void>;
+}
+
+/** The replicas of one application in one environment. */
+export interface Deployment {
+  readonly env: Environment;
+  /** Replicas that serve traffic. */
+  live: Replica[];
+  /** Replicas kept out of traffic for a fast return (blue-green's old pool). */
+  standby: Replica[];
+}
+
+export interface MethodContext {
+  cell: Cell;
+  signal: AbortSignal;
+  /** Records a step on the cell's timeline. */
+  event(message: string): void;
+  /** Gates judged on the traffic so far (canary checks between steps). */
+  checkGates(): GateResult[];
+  /** Waits (cancellable by the signal). */
+  hold(ms: number): Promise<void>;
+}

@@ -1,0 +1,147 @@
+// The results.json contract (versioned). Reporters and `report <results.json>` read only this.
+// Durations are milliseconds; timestamps are ISO strings.
+
+export const SCHEMA_VERSION = 1;
+
+export type CellStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+/** A failure class: what went wrong with one request. */
+export type FailureClass = 'refused' | 'reset' | 'timeout' | 'http-5xx' | 'http-4xx' | 'wrong-body' | 'other';
+
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface Outage {
+  /** ISO timestamp, and ms since the cell's traffic began. */
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  failures: number;
+  /** Failure classes seen in the outage, with counts. */
+  causes: Partial<Record<FailureClass, number>>;
+  /** Phase the outage started in. */
+  phase: string;
+}
+
+/** Downsampled request outcomes for charts: bucket i covers [i*bucketMs, (i+1)*bucketMs) after the traffic start. */
+export interface TrafficSeries {
+  bucketMs: number;
+  ok: number[];
+  failed: number[];
+  /** p95 latency of the bucket's requests (ms), 0 when empty. */
+  latencyP95: number[];
+}
+
+export interface PhaseTraffic {
+  requests: number;
+  failures: number;
+  latencyMs: LatencySummary;
+}
+
+export interface TrafficSummary {
+  requests: number;
+  failures: number;
+  availability: number;
+  downtimeMs: number;
+  longestOutageMs: number;
+  outages: Outage[];
+  latencyMs: LatencySummary;
+  byPhase: Record<string, PhaseTraffic>;
+  failuresByVersion: Record<string, number>;
+  failuresByClass: Partial<Record<FailureClass, number>>;
+  /** Requests served by each version (X-App-Version). */
+  requestsByVersion: Record<string, number>;
+  series: TrafficSeries;
+}
+
+export interface ErrorBudget {
+  slo: number;
+  allowedFailures: number;
+  consumedFailures: number;
+  remaining: number;
+}
+
+export interface Integrity {
+  writesAcknowledged: number;
+  writesLost: number;
+  duplicates: number;
+}
+
+export interface PhaseSpan {
+  name: string;
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** A point on the timeline: a method's step, a migration, a replica that became ready. */
+export interface TimelineEvent {
+  at: string;
+  atMs: number;
+  phase: string;
+  message: string;
+}
+
+export interface GateResult {
+  name: string;
+  threshold: number;
+  actual: number;
+  passed: boolean;
+  /** Which part of the cell it judged: the upgrade or the rollback. */
+  scope: 'upgrade' | 'rollback' | 'cell';
+}
+
+export interface CellError {
+  code: string;
+  message: string;
+  hint: string | null;
+  /** error: the environment broke (infrastructure); failed: the upgrade itself did not complete. */
+  kind: 'infrastructure' | 'product' | 'aborted';
+}
+
+export interface RollbackResult {
+  traffic: TrafficSummary;
+  errorBudget: ErrorBudget;
+  integrity: Integrity | null;
+}
+
+export interface CellResult {
+  id: string;
+  platform: string;
+  method: string;
+  from: string;
+  to: string;
+  scenario: string;
+  status: CellStatus;
+  reproduce: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  phases: PhaseSpan[];
+  events: TimelineEvent[];
+  traffic: TrafficSummary | null;
+  errorBudget: ErrorBudget | null;
+  integrity: Integrity | null;
+  rollback: RollbackResult | null;
+  gates: GateResult[];
+  error: CellError | null;
+  /** Folder (relative to the results file) with this cell's logs. */
+  logs: string | null;
+}
+
+export interface RunResults {
+  schemaVersion: typeof SCHEMA_VERSION;
+  runId: string;
+  matrix: string;
+  matrixFile: string;
+  startedAt: string;
+  finishedAt: string;
+  cells: CellResult[];
+}
