@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, HarnessError } from '../errors.ts';
+import { formatConfigError } from '../matrix/format-config-error.ts';
+import { EXIT, exitCodeForError } from './exit-codes.ts';
+import { gcCommand } from './gc-command.ts';
+import { planCommand } from './plan-command.ts';
+import { reportCommand } from './report-command.ts';
+import { runCommand } from './run-command.ts';
+
+// The only place where errors become exit codes: 0 passed, 1 a gate failed, 2 usage or
+// configuration (nothing started), 3 infrastructure.
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.passed;
+  const program = new Command('upgrade-harness')
+    .description('Upgrade an application under live traffic by every method and measure downtime, error budget and lost writes.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run every cell of a matrix and write results.json, junit.xml, report.html and summary.md')
+    .argument('<matrix>', 'matrix file, e.g. matrices/quickstart.yaml')
+    .option('--out <dir>', 'folder for the reports (default: reports/<run-id>)')
+    .option('--concurrency <n>', 'cells run at once', positiveInt, 2)
+    .option('--only <glob>', 'run only cells whose id matches (comma-separated globs), e.g. "local/*/rolling"')
+    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string }) => {
+      exitCode = await runCommand(matrix, options);
+    });
+
+  program
+    .command('plan')
+    .description('list the cells a matrix expands into; starts nothing')
+    .argument('<matrix>', 'matrix file')
+    .option('--only <glob>', 'only cells whose id matches')
+    .action(async (matrix: string, options: { only?: string }) => {
+      exitCode = await planCommand(matrix, options);
+    });
+
+  program
+    .command('report')
+    .description('render every report again from a results.json')
+    .argument('<results>', 'results.json written by a run')
+    .option('--out <dir>', 'folder for the reports (default: beside results.json)')
+    .action(async (results: string, options: { out?: string }) => {
+      exitCode = await reportCommand(results, options);
+    });
+
+  program
+    .command('gc')
+    .description('remove what killed runs left behind: processes and temporary folders whose run is gone')
+    .action(async () => {
+      exitCode = await gcCommand();
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  const commanderError = error as { code?: string; exitCode?: number };
+  if (typeof commanderError.code === 'string' && commanderError.code.startsWith('commander.')) {
+    // Commander already printed help or the usage problem.
+    return commanderError.code === 'commander.helpDisplayed' || commanderError.code === 'commander.version' ? EXIT.passed : EXIT.usage;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${formatConfigError(error, process.cwd())}\n`);
+  } else if (error instanceof HarnessError) {
+    process.stderr.write(`error ${error.code}: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  } else {
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  return exitCodeForError(error);
+}
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return parsed;
+}
+
+// Exit explicitly: a run is over when its verdict is known, whatever handle a library left open.
+process.exit(await main(process.argv));

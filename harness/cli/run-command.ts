@@ -1,0 +1,54 @@
+import { resolve, relative } from 'node:path';
+import { AbortedError } from '../errors.ts';
+import { loadMatrix } from '../matrix/load-matrix.ts';
+import { selectCells } from '../matrix/select-cells.ts';
+import { createReporterMux } from '../report/reporter-mux.ts';
+import { fileReporters } from '../report/file-reporters.ts';
+import { newRunId, runMatrix } from '../runner/run-matrix.ts';
+import { exitCodeForResults, EXIT } from './exit-codes.ts';
+import { progressReporter } from './progress-reporter.ts';
+
+export interface RunCommandOptions {
+  out?: string;
+  concurrency: number;
+  only?: string;
+}
+
+/** `upgrade-harness run <matrix>`: every cell, reports in the out folder, exit code from the verdicts. */
+export async function runCommand(matrixPath: string, options: RunCommandOptions): Promise<number> {
+  const matrix = await loadMatrix(resolve(matrixPath));
+  const cells = options.only ? selectCells(matrix.cells, options.only) : matrix.cells;
+  const runId = newRunId();
+  const outDir = resolve(options.out ?? `reports/${runId}`);
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\n${signal} again: exiting without waiting for teardown\n`);
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\n${signal}: stopping every cell and tearing down (press Ctrl-C again to exit at once)\n`);
+    controller.abort(new AbortedError(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    const reporter = createReporterMux([progressReporter(), ...fileReporters()], (name, hook, error) => {
+      process.stderr.write(`reporter ${name} failed in ${hook}: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    const results = await runMatrix({
+      matrix: matrix.name,
+      matrixFile: matrix.file,
+      cells,
+      outDir,
+      runId,
+      concurrency: options.concurrency,
+      signal: controller.signal,
+      reporter,
+      reproduceBase: `npx upgrade-harness run ${relative(process.cwd(), matrix.file) || matrix.file}`,
+    });
+    return exitCodeForResults(results);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}

@@ -1,0 +1,51 @@
+// One configuration file through the pipeline shared by matrices and scenarios:
+// read -> YAML (syntax errors with lines) -> schema -> named rules, collecting every issue.
+import { readFile } from 'node:fs/promises';
+import type * as z from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors.ts';
+import type { FoundIssue } from './found-issue.ts';
+import { locate, parseYaml, type YamlSource } from './yaml-source.ts';
+import { friendlyMessages, issuesFromZod } from './zod-issues.ts';
+
+export type Rule<T> = (value: T) => FoundIssue[];
+
+export interface CheckedFile<T> {
+  /** Absent when the YAML itself is broken. */
+  source?: YamlSource;
+  /** Present when the schema passed (named rules may still have found issues). */
+  value?: T;
+  issues: ConfigIssue[];
+}
+
+export async function checkConfigFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  rules: readonly Rule<z.output<S>>[],
+): Promise<CheckedFile<z.output<S>>> {
+  const parsed = parseYaml(file, await readText(file));
+  if (!parsed.ok) return { issues: parsed.issues };
+  const { source } = parsed;
+  const result = schema.safeParse(source.data ?? {}, { error: friendlyMessages });
+  if (!result.success) return { source, issues: issuesFromZod(result.error, schema, source.data).map((issue) => locate(source, issue)) };
+  const found = rules.flatMap((rule) => rule(result.data));
+  return { source, value: result.data, issues: found.map((issue) => locate(source, issue)) };
+}
+
+/** Every issue in file and line order, so the output reads top to bottom. */
+export function configError(what: string, file: string, issues: ConfigIssue[]): ConfigError {
+  // The file named in the message first, then any other file (a matrix's scenario) by name.
+  const rank = (issue: ConfigIssue) => (issue.file === file ? '' : issue.file);
+  const sorted = [...issues].sort((a, b) => rank(a).localeCompare(rank(b)) || a.line - b.line || a.column - b.column);
+  const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
+  return new ConfigError(`${what} ${file} has ${count}`, sorted, 'fix each line listed; editors that read the "$schema" comment check these files as you type');
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : String(error);
+    throw new ConfigError(`cannot read ${file}: ${reason}`, [], 'check the path (it is relative to the current folder)');
+  }
+}

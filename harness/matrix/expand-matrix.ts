@@ -1,0 +1,82 @@
+// Plan, then apply: a validated matrix -> its cells. Pure and deterministic
+// (platform, then hop, then method, each in the order the file gives them).
+import { cellId, type Cell, type GateThresholds, type MethodName, type PlatformName, type Scenario } from './cell.ts';
+import { hopsOf } from './hops.ts';
+import type { MatrixConfig, MatrixOverride, When } from './matrix-schema.ts';
+
+interface CellKey {
+  platform: PlatformName;
+  method: MethodName;
+  from: string;
+  to: string;
+}
+
+type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs'>;
+
+/** Gates every cell has unless the matrix removes them with null. */
+const defaultGates: GateThresholds = { lostWrites: 0 };
+
+export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFile: string): Cell[] {
+  const cells: Cell[] = [];
+  for (const platform of config.platforms) {
+    for (const { from, to } of hopsOf(config)) {
+      for (const method of config.methods) {
+        const key: CellKey = { platform, method, from, to };
+        if (config.exclude.some((when) => matches(when, key))) continue;
+        const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
+        cells.push({ id: cellId(platform, from, to, method), matrix: config.name, matrixFile, scenario, ...key, ...settings });
+      }
+    }
+  }
+  return cells;
+}
+
+/** Every key the `when` names must match; a list matches any of its values. */
+export function matches(when: When, key: CellKey): boolean {
+  return (['platform', 'method', 'from', 'to'] as const).every((field) => {
+    const wanted = when[field];
+    if (wanted === undefined) return true;
+    return Array.isArray(wanted) ? (wanted as string[]).includes(key[field]) : wanted === key[field];
+  });
+}
+
+function baseSettings(config: MatrixConfig): CellSettings {
+  return {
+    replicas: config.replicas,
+    traffic: { ...config.traffic },
+    rollback: config.rollback,
+    slo: config.slo,
+    gates: mergeGates(defaultGates, config.gates),
+    methodOptions: { canarySteps: [...config.canary.steps], canaryStepMs: config.canary.stepMs },
+    deadlineMs: config.deadlineMs,
+  };
+}
+
+function applyOverride(settings: CellSettings, override: MatrixOverride): CellSettings {
+  const traffic = { ...settings.traffic };
+  for (const [field, value] of Object.entries(override.traffic ?? {})) {
+    if (value !== undefined) traffic[field as keyof typeof traffic] = value;
+  }
+  return {
+    replicas: override.replicas ?? settings.replicas,
+    traffic,
+    rollback: override.rollback ?? settings.rollback,
+    slo: override.slo ?? settings.slo,
+    gates: mergeGates(settings.gates, override.gates),
+    methodOptions: {
+      canarySteps: override.canary?.steps ? [...override.canary.steps] : settings.methodOptions.canarySteps,
+      canaryStepMs: override.canary?.stepMs ?? settings.methodOptions.canaryStepMs,
+    },
+    deadlineMs: override.deadlineMs ?? settings.deadlineMs,
+  };
+}
+
+/** A number sets a gate, null removes it, an absent key leaves it as it was. */
+function mergeGates(gates: GateThresholds, changes: Partial<Record<keyof GateThresholds, number | null>> | undefined): GateThresholds {
+  const merged: GateThresholds = { ...gates };
+  for (const [name, value] of Object.entries(changes ?? {}) as [keyof GateThresholds, number | null | undefined][]) {
+    if (value === null) delete merged[name];
+    else if (value !== undefined) merged[name] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,82 @@
+// Named rules that judge a matrix against its scenario: versions, their order, upgrade stops.
+import type { Scenario } from './cell.ts';
+import type { FoundIssue, PathSegment } from './found-issue.ts';
+import { hopsOf } from './hops.ts';
+import type { MatrixConfig } from './matrix-schema.ts';
+
+export type CrossRule = (config: MatrixConfig, scenario: Scenario) => FoundIssue[];
+
+export const hopVersionsExist: CrossRule = (config, scenario) => {
+  const known = versionsOf(scenario);
+  return hopsOf(config).flatMap((hop) => [
+    ...unknownVersion(hop.from, hop.fromPath, known, scenario),
+    ...unknownVersion(hop.to, hop.toPath, known, scenario),
+  ]);
+};
+
+export const hopsGoForward: CrossRule = (config, scenario) => {
+  const order = versionsOf(scenario);
+  return hopsOf(config).flatMap((hop) => {
+    const from = order.indexOf(hop.from);
+    const to = order.indexOf(hop.to);
+    if (from < 0 || to < 0 || from < to) return [];
+    const message =
+      from === to
+        ? `${hop.from} -> ${hop.to} goes nowhere`
+        : `${hop.from} -> ${hop.to} goes backwards: ${hop.to} comes before ${hop.from} in scenario ${scenario.name}`;
+    return [{ path: hop.toPath, message }];
+  });
+};
+
+export const hopsKeepUpgradeStops: CrossRule = (config, scenario) => {
+  const order = versionsOf(scenario);
+  return hopsOf(config).flatMap((hop) => {
+    const from = order.indexOf(hop.from);
+    const to = order.indexOf(hop.to);
+    if (from < 0 || to < 0) return [];
+    const skipped = order.slice(from + 1, to).filter((version) => scenario.upgradeStops.includes(version));
+    const first = skipped[0];
+    if (first === undefined) return [];
+    const stops = skipped.length === 1 ? `stop ${first}` : `stops ${skipped.join(', ')}`;
+    return [{ path: hop.toPath, message: `${hop.from} -> ${hop.to} skips required upgrade ${stops}; upgrade to ${first} first` }];
+  });
+};
+
+/** A `when` naming a version the scenario lacks matches nothing: almost surely a typo. */
+export const whenVersionsExist: CrossRule = (config, scenario) => {
+  const known = versionsOf(scenario);
+  const check = (value: string | string[] | undefined, path: PathSegment[]): FoundIssue[] => {
+    if (value === undefined) return [];
+    if (typeof value === 'string') return unknownVersion(value, path, known, scenario);
+    return value.flatMap((version, index) => unknownVersion(version, [...path, index], known, scenario));
+  };
+  const whens = [
+    ...config.overrides.map((override, index) => ({ when: override.when, path: ['overrides', index, 'when'] })),
+    ...config.exclude.map((when, index) => ({ when, path: ['exclude', index] })),
+  ];
+  return whens.flatMap(({ when, path }) => [...check(when.from, [...path, 'from']), ...check(when.to, [...path, 'to'])]);
+};
+
+/** Every version a hop touches needs a way to run on every platform of the matrix. */
+export const versionsRunOnPlatforms: CrossRule = (config, scenario) => {
+  const used = new Set(hopsOf(config).flatMap((hop) => [hop.from, hop.to]));
+  return config.platforms.flatMap((platform, index) =>
+    scenario.versions
+      .filter((version) => used.has(version.version) && version.run[platform] === undefined)
+      .map((version) => ({
+        path: ['platforms', index],
+        message: `scenario ${scenario.name} gives version ${version.version} no run.${platform} command, so platform ${platform} cannot start it`,
+      })),
+  );
+};
+
+export const crossRules: CrossRule[] = [hopVersionsExist, hopsGoForward, hopsKeepUpgradeStops, whenVersionsExist, versionsRunOnPlatforms];
+
+function versionsOf(scenario: Scenario): string[] {
+  return scenario.versions.map((version) => version.version);
+}
+
+function unknownVersion(version: string, path: PathSegment[], known: string[], scenario: Scenario): FoundIssue[] {
+  if (known.includes(version)) return [];
+  return [{ path, message: `version ${version} is not in scenario ${scenario.name}; known: ${known.join(', ')}` }];
+}

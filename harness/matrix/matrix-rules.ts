@@ -1,0 +1,60 @@
+// Named rules on the matrix file alone (those that need its scenario are in hop-rules.ts).
+import type { FoundIssue, PathSegment } from './found-issue.ts';
+import { hopsOf } from './hops.ts';
+import type { MatrixConfig, When } from './matrix-schema.ts';
+
+export function hopsOrPath(config: MatrixConfig): FoundIssue[] {
+  if (config.hops && config.path) return [{ path: ['path'], message: 'give either hops or path, not both' }];
+  if (!config.hops && !config.path) return [{ path: [], message: 'give hops (a list of {from, to}) or path (a list of versions)' }];
+  return [];
+}
+
+export function canaryStepsAscendToFull(config: MatrixConfig): FoundIssue[] {
+  const check = (steps: number[] | undefined, path: PathSegment[]): FoundIssue[] => {
+    if (!steps) return [];
+    const issues: FoundIssue[] = [];
+    steps.forEach((step, index) => {
+      const previous = steps[index - 1];
+      if (previous !== undefined && step <= previous) {
+        issues.push({ path: [...path, index], message: `canary steps must ascend: ${step} follows ${previous}` });
+      }
+    });
+    if (steps[steps.length - 1] !== 100) {
+      issues.push({ path, message: `canary steps must end at 100 (all traffic on the new version), got [${steps.join(', ')}]` });
+    }
+    return issues;
+  };
+  return [
+    ...check(config.canary.steps, ['canary', 'steps']),
+    ...config.overrides.flatMap((override, index) => check(override.canary?.steps, ['overrides', index, 'canary', 'steps'])),
+  ];
+}
+
+/** The same platform, method or hop twice would make two cells with one id. */
+export function noDuplicates(config: MatrixConfig): FoundIssue[] {
+  const duplicates = (values: string[], path: (index: number) => PathSegment[], what: string): FoundIssue[] =>
+    values.flatMap((value, index) =>
+      values.indexOf(value) < index ? [{ path: path(index), message: `${what} ${value} is listed twice` }] : [],
+    );
+  return [
+    ...duplicates(config.platforms, (index) => ['platforms', index], 'platform'),
+    ...duplicates(config.methods, (index) => ['methods', index], 'method'),
+    ...duplicates(
+      hopsOf(config).map((hop) => `${hop.from} -> ${hop.to}`),
+      (index) => (config.hops ? ['hops', index] : ['path', index + 1]),
+      'hop',
+    ),
+  ];
+}
+
+/** An empty `when` matches every cell: an exclude would drop them all, an override is not one. */
+export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
+  const isEmpty = (when: When) => Object.values(when).every((value) => value === undefined);
+  const message = 'name at least one of platform, method, from, to (an empty match applies to every cell)';
+  return [
+    ...config.overrides.flatMap((override, index) => (isEmpty(override.when) ? [{ path: ['overrides', index, 'when'], message }] : [])),
+    ...config.exclude.flatMap((when, index) => (isEmpty(when) ? [{ path: ['exclude', index], message }] : [])),
+  ];
+}
+
+export const matrixRules = [hopsOrPath, canaryStepsAscendToFull, noDuplicates, whenNamesSomething];

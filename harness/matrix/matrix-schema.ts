@@ -1,0 +1,102 @@
+// The matrix file (matrices/*.yaml): its shape and defaults. Rules that need more than one
+// value at a time live in matrix-rules.ts and hop-rules.ts.
+import * as z from 'zod';
+import { methodNames, platformNames, type GateThresholds } from './cell.ts';
+import { knownName } from './known-names.ts';
+import { versionSchema } from './version-schema.ts';
+
+export const platformSchema = knownName('platform', platformNames).meta({ id: 'platform' });
+export const methodSchema = knownName('method', methodNames).meta({ id: 'method' });
+
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1)]);
+}
+
+export const whenSchema = z
+  .strictObject({
+    platform: oneOrMany(platformSchema).optional(),
+    method: oneOrMany(methodSchema).optional(),
+    from: oneOrMany(versionSchema).optional(),
+    to: oneOrMany(versionSchema).optional(),
+  })
+  .meta({ id: 'when', description: 'Matches cells whose every named key has the value (or one of the values) given' });
+
+const trafficFields = {
+  rate: z.number().positive().max(10_000).meta({ description: 'Requests per second, open loop' }),
+  timeoutMs: z.int().positive(),
+  warmUpMs: z.int().min(0),
+  settleMs: z.int().min(0),
+};
+
+const canaryFields = {
+  steps: z.array(z.number().positive().max(100)).min(1).meta({ description: 'Percent of traffic on the new version at each step; ascending, ending at 100' }),
+  stepMs: z.int().min(0),
+};
+
+const gateFields = {
+  failedRequests: z.int().min(0),
+  longestOutageMs: z.number().min(0),
+  availability: z.number().min(0).max(1),
+  p99LatencyMs: z.number().positive(),
+  lostWrites: z.int().min(0),
+} satisfies Record<keyof GateThresholds, z.ZodType>;
+
+/** null removes a gate (including the default lostWrites: 0). */
+const gatesSchema = z
+  .strictObject({
+    failedRequests: gateFields.failedRequests.nullable().optional(),
+    longestOutageMs: gateFields.longestOutageMs.nullable().optional(),
+    availability: gateFields.availability.nullable().optional(),
+    p99LatencyMs: gateFields.p99LatencyMs.nullable().optional(),
+    lostWrites: gateFields.lostWrites.nullable().optional(),
+  })
+  .meta({ id: 'gates', description: 'Thresholds a cell must meet; lostWrites: 0 applies unless set to null' });
+
+const replicasSchema = z.int().min(1).max(20);
+const sloSchema = z.number().gt(0).lt(1).meta({ description: 'Availability objective; the error budget is (1 - slo) x requests' });
+
+const overrideSchema = z.strictObject({
+  when: whenSchema,
+  gates: gatesSchema.optional(),
+  traffic: z.strictObject(trafficFields).partial().optional(),
+  canary: z.strictObject(canaryFields).partial().optional(),
+  replicas: replicasSchema.optional(),
+  rollback: z.boolean().optional(),
+  slo: sloSchema.optional(),
+  deadlineMs: z.int().positive().optional(),
+});
+
+const hopSchema = z.strictObject({ from: versionSchema, to: versionSchema });
+
+export const matrixSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore (it names report folders)'),
+    scenario: z.string().min(1).meta({ description: 'A name under scenarios/ in the project, or a path to a scenario file relative to this file' }),
+    platforms: z.array(platformSchema).min(1),
+    hops: z.array(hopSchema).min(1).optional().meta({ description: 'Explicit hops; give either hops or path' }),
+    path: z.array(versionSchema).min(2).optional().meta({ description: 'Versions in order, expanded into consecutive hops; give either hops or path' }),
+    methods: z.array(methodSchema).min(1),
+    replicas: replicasSchema.default(2),
+    traffic: z
+      .strictObject({
+        rate: trafficFields.rate.default(200),
+        timeoutMs: trafficFields.timeoutMs.default(2000),
+        warmUpMs: trafficFields.warmUpMs.default(1500),
+        settleMs: trafficFields.settleMs.default(1500),
+      })
+      .prefault({}),
+    slo: sloSchema.default(0.999),
+    rollback: z.boolean().default(false).meta({ description: 'After verification, return to the old version by the same method, under traffic' }),
+    deadlineMs: z.int().positive().default(300_000).meta({ description: 'Whole-cell deadline' }),
+    canary: z
+      .strictObject({ steps: canaryFields.steps.default([10, 50, 100]), stepMs: canaryFields.stepMs.default(1000) })
+      .prefault({}),
+    gates: gatesSchema.optional(),
+    overrides: z.array(overrideSchema).default([]).meta({ description: 'Applied in order to the cells they match' }),
+    exclude: z.array(whenSchema).default([]).meta({ description: 'Cells to drop' }),
+  })
+  .meta({ title: 'upgrade-harness matrix', description: 'A matrix of platform x hop x method cells' });
+
+export type MatrixConfig = z.output<typeof matrixSchema>;
+export type MatrixOverride = MatrixConfig['overrides'][number];
+export type When = z.output<typeof whenSchema>;

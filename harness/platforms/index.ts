@@ -1,0 +1,11 @@
+import type { PlatformName } from '../matrix/cell.ts';
+import { localPlatform } from './local/local-platform.ts';
+import type { Platform } from './platform.ts';
+
+const platforms: Record<PlatformName, Platform> = {
+  local: localPlatform,
+};
+
+export function platformFor(name: PlatformName): Platform {
+  return platforms[name];
+}

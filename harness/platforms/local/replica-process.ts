@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { UpgradeFailedError } from '../../errors.ts';
+import type { CommandSpec } from '../../matrix/cell.ts';
+import { logTail } from '../../util/log-tail.ts';
+import { waitFor } from '../../util/wait-for.ts';
+import type { Replica } from '../platform.ts';
+
+export interface ReplicaProcessOptions {
+  id: string;
+  version: string;
+  port: number;
+  /** Placeholders already filled. */
+  spec: CommandSpec;
+  /** Extra environment: the run's labels. */
+  labels: Record<string, string>;
+  logDir: string;
+  readyPath: string;
+  startTimeoutMs: number;
+  stopGraceMs: number;
+  signal: AbortSignal;
+}
+
+/** One app replica as a child process on 127.0.0.1, ready when its readiness endpoint answers 200. */
+export async function startReplicaProcess(options: ReplicaProcessOptions): Promise<Replica> {
+  const logFile = join(options.logDir, `replica-${options.id}.log`);
+  const [file, ...args] = options.spec.command;
+  if (!file) throw new UpgradeFailedError(`replica ${options.id}: empty command`);
+  const child: ResultPromise = execa(file, args, {
+    cwd: options.spec.cwd,
+    env: { ...options.spec.env, ...options.labels },
+    stdin: 'ignore',
+    stdout: { file: logFile, append: true },
+    stderr: { file: logFile, append: true },
+    reject: false,
+    // We stop replicas ourselves, gracefully and in order; execa's exit hook is a safety net only.
+    cleanup: true,
+  });
+  let stopping = false;
+  let exited = false;
+  const exit = child.then((result) => {
+    exited = true;
+    return result;
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const replica: Replica = {
+    id: options.id,
+    version: options.version,
+    url,
+    get exitedUnexpectedly() {
+      return exited && !stopping;
+    },
+    async stop() {
+      if (exited) return;
+      stopping = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+  try {
+    await waitFor(() => isReady(url + options.readyPath), {
+      what: `replica ${options.id} (${options.version}) to be ready at ${url}${options.readyPath}`,
+      timeoutMs: options.startTimeoutMs,
+      signal: options.signal,
+      logTail: () => logTail(logFile),
+      giveUp: () => (exited ? new Error('exited') : null),
+    });
+  } catch (cause) {
+    const died = exited;
+    await replica.stop();
+    if (options.signal.aborted) throw cause;
+    const tail = (await logTail(logFile, 8)).join('\n  ');
+    throw new UpgradeFailedError(
+      died
+        ? `replica ${options.id} (${options.version}) exited before it was ready (exit code ${(await exit).exitCode})\n  ${tail}`
+        : `replica ${options.id} (${options.version}) was not ready within ${options.startTimeoutMs} ms\n  ${tail}`,
+      { code: 'REPLICA_NOT_READY', hint: `see ${logFile}`, cause },
+    );
+  }
+  return replica;
+}
+
+async function isReady(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await response.body?.cancel();
+  return response.status === 200;
+}

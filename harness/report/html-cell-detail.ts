@@ -1,0 +1,120 @@
+// One cell's detail section: verdict, error with hint, timeline, and the tables behind the verdict.
+import type { CellResult, ErrorBudget, Integrity, TrafficSummary } from '../results.ts';
+import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatPercent, hopLabel } from './format.ts';
+import { type Content, emptyNote, esc, panel, raw, safeRelativeHref, table } from './html-parts.ts';
+import { renderTimelineSvg } from './html-timeline-svg.ts';
+
+const maxOutageRows = 50;
+
+function countsTable(title: string, counts: Record<string, number | undefined>, unit: string): string {
+  const rows = Object.entries(counts)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => [key, n]);
+  return panel(title, rows.length ? table([title.split(' ').pop() ?? '', unit], rows) : emptyNote('none'));
+}
+
+function gatesPanel(cell: CellResult): string {
+  if (cell.gates.length === 0) return panel('Gates', emptyNote('no gate was checked'));
+  const rows = cell.gates.map((gate) => [
+    gate.name,
+    gate.scope,
+    formatGateValue(gate.name, gate.threshold),
+    formatGateValue(gate.name, gate.actual),
+    raw(gate.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>'),
+  ]);
+  return panel('Gates', table(['gate', 'scope', 'threshold', 'actual', 'result'], rows));
+}
+
+function measureRows(traffic: TrafficSummary, budget: ErrorBudget | null, integrity: Integrity | null): Content[][] {
+  const rows: Content[][] = [
+    ['requests', traffic.requests],
+    ['failed requests', traffic.failures],
+    ['availability', formatPercent(traffic.availability)],
+    ['downtime', formatMs(traffic.downtimeMs)],
+    ['longest outage', formatMs(traffic.longestOutageMs)],
+    ['outages', traffic.outages.length],
+    ['latency p50 / p95 / p99 / max', [traffic.latencyMs.p50, traffic.latencyMs.p95, traffic.latencyMs.p99, traffic.latencyMs.max].map(formatMs).join(' / ')],
+  ];
+  if (budget) rows.push(['error budget', `${formatBudget(budget)} (SLO ${formatPercent(budget.slo)}, consumed ${formatCount(budget.consumedFailures)})`]);
+  if (integrity) rows.push(['writes acknowledged / lost / duplicated', `${integrity.writesAcknowledged} / ${integrity.writesLost} / ${integrity.duplicates}`]);
+  return rows;
+}
+
+function outagesPanel(traffic: TrafficSummary): string {
+  if (traffic.outages.length === 0) return panel('Outages', emptyNote('no outage: every request between the first and the last succeeded'));
+  const rows = traffic.outages.slice(0, maxOutageRows).map((outage) => [
+    `+${formatMs(outage.startMs)}`,
+    formatMs(outage.durationMs),
+    outage.phase,
+    outage.failures,
+    Object.entries(outage.causes).map(([cause, n]) => `${cause} ${n}`).join(', '),
+  ]);
+  const more = traffic.outages.length - rows.length;
+  return panel('Outages', table(['starts', 'duration', 'phase', 'failed requests', 'causes'], rows) + (more > 0 ? emptyNote(`and ${more} more (see results.json)`) : ''));
+}
+
+function phasesPanel(traffic: TrafficSummary): string {
+  const rows = Object.entries(traffic.byPhase).map(([phase, figures]) => [
+    phase,
+    figures.requests,
+    figures.failures,
+    [figures.latencyMs.p50, figures.latencyMs.p95, figures.latencyMs.p99].map(formatMs).join(' / '),
+  ]);
+  return panel('Traffic by phase', rows.length ? table(['phase', 'requests', 'failed', 'p50 / p95 / p99'], rows) : emptyNote('no traffic'));
+}
+
+function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
+  const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: cell.id });
+  return [
+    `<div class="chart">${timeline}<p class="legend"><span class="key ok"></span>ok <span class="key failed"></span>failed <span class="key latency"></span>p95 latency <span class="key outage"></span>outage <span class="key event"></span>event</p></div>`,
+    '<div class="panels">',
+    panel('Measures', table(['measure', 'value'], measureRows(traffic, cell.errorBudget, cell.integrity))),
+    gatesPanel(cell),
+    outagesPanel(traffic),
+    phasesPanel(traffic),
+    countsTable('Failures by class', traffic.failuresByClass, 'failed'),
+    countsTable('Failures by version', traffic.failuresByVersion, 'failed'),
+    countsTable('Requests by version', traffic.requestsByVersion, 'requests'),
+    '</div>',
+  ].join('\n');
+}
+
+function rollbackSection(cell: CellResult): string {
+  if (!cell.rollback) return '';
+  const { traffic, errorBudget, integrity } = cell.rollback;
+  return `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity)))}${outagesPanel(traffic)}</div>`;
+}
+
+function eventsPanel(cell: CellResult): string {
+  if (cell.events.length === 0) return '';
+  const rows = cell.events.map((event) => [`+${formatMs(event.atMs)}`, event.phase, event.message]);
+  return `<details class="events"><summary>Timeline events (${cell.events.length})</summary>${table(['at', 'phase', 'event'], rows)}</details>`;
+}
+
+function errorBox(cell: CellResult): string {
+  if (!cell.error) return '';
+  const hint = cell.error.hint ? `<p class="hint"><strong>How to fix:</strong> ${esc(cell.error.hint)}</p>` : '';
+  return `<div class="error-box"><p><strong>${esc(cell.error.code)}</strong> (${esc(cell.error.kind)}): ${esc(cell.error.message)}</p>${hint}</div>`;
+}
+
+function breachLine(cell: CellResult): string {
+  const breaches = cell.gates.filter((gate) => !gate.passed).map(describeBreach);
+  return breaches.length ? `<p class="breaches">Gates breached: ${esc(breaches.join('; '))}</p>` : '';
+}
+
+export function renderCellDetail(cell: CellResult, anchor: string): string {
+  const logs = cell.logs ? ` · <a href="${safeRelativeHref(cell.logs)}">logs folder</a>` : '';
+  return [
+    `<section class="cell-detail status-${esc(cell.status)}" id="${esc(anchor)}" data-status="${esc(cell.status)}" data-platform="${esc(cell.platform)}" data-method="${esc(cell.method)}">`,
+    `<h2><span class="badge">${esc(cell.status)}</span> <span class="cell-id">${esc(cell.id)}</span></h2>`,
+    `<p class="meta">${esc(`${cell.scenario} · ${hopLabel(cell)} · ${cell.method} on ${cell.platform} · started ${cell.startedAt} · took ${formatMs(cell.durationMs)}`)}${logs} · <a href="#top">top</a></p>`,
+    errorBox(cell),
+    breachLine(cell),
+    cell.traffic ? trafficSection(cell, cell.traffic) : emptyNote('no traffic was recorded for this cell'),
+    rollbackSection(cell),
+    eventsPanel(cell),
+    `<p class="reproduce">Reproduce: <code>${esc(cell.reproduce)}</code></p>`,
+    '</section>',
+  ].join('\n');
+}

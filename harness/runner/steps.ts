@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AbortedError } from '../errors.ts';
+
+/**
+ * One step of a cell. Its teardown is registered before its setup runs, so a setup that fails
+ * half way (or is interrupted) is still torn down; teardowns run in reverse order.
+ */
+export interface Step {
+  title: string;
+  setup(signal: AbortSignal): Promise<void>;
+  teardown?(): Promise<void>;
+}
+
+export interface StepsOutcome {
+  /** The first error of a setup (or the abort), if any. */
+  error: unknown;
+  failedStep: string | null;
+  teardownErrors: { step: string; error: unknown }[];
+}
+
+/** Runs the setups in order, racing each against the signal, then every registered teardown in reverse. */
+export async function runSteps(steps: Step[], signal: AbortSignal): Promise<StepsOutcome> {
+  const registered: Step[] = [];
+  let error: unknown = null;
+  let failedStep: string | null = null;
+  for (const step of steps) {
+    if (step.teardown) registered.push(step);
+    try {
+      signal.throwIfAborted();
+      await raceAbort(step.setup(signal), signal);
+    } catch (caught) {
+      error = signal.aborted ? abortReason(signal) : caught;
+      failedStep = step.title;
+      break;
+    }
+  }
+  const teardownErrors: StepsOutcome['teardownErrors'] = [];
+  for (const step of registered.reverse()) {
+    try {
+      await step.teardown!();
+    } catch (caught) {
+      teardownErrors.push({ step: step.title, error: caught });
+    }
+  }
+  return { error, failedStep, teardownErrors };
+}
+
+/** Resolves or rejects with the promise, or rejects as soon as the signal aborts. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (caught) => { signal.removeEventListener('abort', onAbort); reject(caught); },
+    );
+  });
+}
+
+export function abortReason(signal: AbortSignal): AbortedError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortedError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new AbortedError('the cell ran past its deadline');
+  return new AbortedError(reason instanceof Error ? reason.message : 'interrupted');
+}
+
+/** Waits `ms`, or rejects when the signal aborts first. */
+export async function hold(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw abortReason(signal);
+  }
+}

@@ -1,0 +1,40 @@
+// Reads the environment once, failing fast with a message that names the variable.
+//
+// Test-only variants (never on by default; the harness's own tests use them to prove it notices
+// misbehaving applications):
+//   SAMPLE_APP_SHUTDOWN=abrupt   on SIGTERM exit at once, dropping requests in flight
+//   SAMPLE_APP_READ_DELAY_MS=N   GET /items waits N ms before answering (keeps requests in flight)
+//   SAMPLE_APP_LOSE_WRITES=1     POST /items answers 201 but never stores the row
+import { parseVersion } from './versions.mjs';
+
+export function readConfig(env = process.env) {
+  const port = Number(env.PORT);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT "${env.PORT ?? ''}" is not a TCP port`);
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  if (!parseVersion(env.APP_VERSION)) throw new Error(`APP_VERSION "${env.APP_VERSION ?? ''}" is not a version like 1.0.0`);
+  const shutdown = env.SAMPLE_APP_SHUTDOWN || 'graceful';
+  if (shutdown !== 'graceful' && shutdown !== 'abrupt') {
+    throw new Error(`SAMPLE_APP_SHUTDOWN "${shutdown}" must be graceful or abrupt`);
+  }
+  const readDelayMs = Number(env.SAMPLE_APP_READ_DELAY_MS || 0);
+  if (!Number.isInteger(readDelayMs) || readDelayMs < 0) {
+    throw new Error(`SAMPLE_APP_READ_DELAY_MS "${env.SAMPLE_APP_READ_DELAY_MS}" must be a whole number of milliseconds`);
+  }
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL,
+    version: env.APP_VERSION.trim(),
+    shutdown,
+    readDelayMs,
+    loseWrites: env.SAMPLE_APP_LOSE_WRITES === '1',
+  };
+}
+
+/** The variants switched on, for the start log line; empty in normal use. */
+export function describeVariants(config) {
+  const on = [];
+  if (config.shutdown === 'abrupt') on.push('abrupt shutdown');
+  if (config.readDelayMs) on.push(`read delay ${config.readDelayMs} ms`);
+  if (config.loseWrites) on.push('LOSES WRITES');
+  return on.length ? ` [test variants: ${on.join(', ')}]` : '';
+}

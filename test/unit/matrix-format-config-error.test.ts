@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../harness/errors.ts';
+import { formatConfigError } from '../../harness/matrix/format-config-error.ts';
+
+const issue = (file: string, line: number, path: string, message: string) => ({ file, line, column: 3, path, message });
+
+describe('formatConfigError', () => {
+  it('prints one line per issue, file relative to cwd, then line, dot-path and message', () => {
+    const error = new ConfigError('matrix /p/matrices/x.yaml has 2 problems', [
+      issue('/p/matrices/x.yaml', 7, 'methods[2]', 'unknown method "rolingg"; known: recreate, rolling, blue-green, canary'),
+      issue('/p/scenarios/a/scenario.yaml', 1, '', 'YAML syntax: bad'),
+    ]);
+    expect(formatConfigError(error, '/p')).toBe(
+      'matrices/x.yaml:7 methods[2]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary\n' +
+        'scenarios/a/scenario.yaml:1 YAML syntax: bad',
+    );
+  });
+
+  it('keeps the absolute path of a file outside cwd', () => {
+    const error = new ConfigError('x', [issue('/tmp/bad-matrix.yaml', 9, 'methods[1]', 'unknown method')]);
+    expect(formatConfigError(error, '/p')).toBe('/tmp/bad-matrix.yaml:9 methods[1]: unknown method');
+  });
+
+  it('falls back to the message when there are no located issues', () => {
+    expect(formatConfigError(new ConfigError('cannot read /x.yaml: no such file'), '/p')).toBe('cannot read /x.yaml: no such file');
+  });
+});
