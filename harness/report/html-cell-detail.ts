@@ -6,6 +6,9 @@ import { renderTimelineSvg } from './html-timeline-svg.ts';
 
 const maxOutageRows = 50;
 
+const legend =
+  '<p class="legend"><span class="key ok"></span>ok <span class="key failed"></span>failed <span class="key latency"></span>p95 latency <span class="key outage"></span>outage <span class="key event"></span>event</p>';
+
 function countsTable(title: string, counts: Record<string, number | undefined>, unit: string): string {
   const rows = Object.entries(counts)
     .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
@@ -67,7 +70,7 @@ function phasesPanel(traffic: TrafficSummary): string {
 function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
   const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: cell.id });
   return [
-    `<div class="chart">${timeline}<p class="legend"><span class="key ok"></span>ok <span class="key failed"></span>failed <span class="key latency"></span>p95 latency <span class="key outage"></span>outage <span class="key event"></span>event</p></div>`,
+    `<div class="chart">${timeline}${legend}</div>`,
     '<div class="panels">',
     panel('Measures', table(['measure', 'value'], measureRows(traffic, cell.errorBudget, cell.integrity))),
     gatesPanel(cell),
@@ -80,10 +83,17 @@ function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
   ].join('\n');
 }
 
+/** The rollback's own chart starts where the rollback does, so it is not a sliver at the end. */
 function rollbackSection(cell: CellResult): string {
   if (!cell.rollback) return '';
   const { traffic, errorBudget, integrity } = cell.rollback;
-  return `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity)))}${outagesPanel(traffic)}</div>`;
+  const fromMs = cell.phases.find((phase) => phase.name === 'rollback')?.startMs ?? 0;
+  const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: `${cell.id} rollback`, fromMs });
+  return [
+    '<h3 class="rollback-title">Rollback</h3>',
+    `<div class="chart">${chart}${legend}</div>`,
+    `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity)))}${outagesPanel(traffic)}</div>`,
+  ].join('\n');
 }
 
 function eventsPanel(cell: CellResult): string {

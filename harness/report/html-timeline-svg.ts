@@ -12,6 +12,8 @@ export interface TimelineInput {
   outages: readonly Outage[];
   events: readonly TimelineEvent[];
   label: string;
+  /** Draw from here (ms on the series' clock) instead of 0: the rollback chart starts at the rollback. */
+  fromMs?: number;
 }
 
 const width = 960;
@@ -70,11 +72,19 @@ function stepArea(tops: readonly number[], x: (column: number) => number): strin
 }
 
 export function renderTimelineSvg(input: TimelineInput): string {
-  const columns = mergeBuckets(input.series);
-  const seriesEndMs = columns.ok.length * columns.columnMs;
-  const endMs = Math.max(1, seriesEndMs, ...input.outages.map((outage) => outage.endMs));
-  const xOfMs = (ms: number): number => left + (Math.min(Math.max(ms, 0), endMs) / endMs) * (width - left - right);
-  const xOfColumn = (column: number): number => xOfMs(column * columns.columnMs);
+  const bucketMs = Math.max(1, input.series.bucketMs);
+  const firstBucket = Math.max(0, Math.floor((input.fromMs ?? 0) / bucketMs));
+  const startMs = firstBucket * bucketMs;
+  const columns = mergeBuckets({
+    bucketMs,
+    ok: input.series.ok.slice(firstBucket),
+    failed: input.series.failed.slice(firstBucket),
+    latencyP95: input.series.latencyP95.slice(firstBucket),
+  });
+  const seriesEndMs = startMs + columns.ok.length * columns.columnMs;
+  const endMs = Math.max(startMs + 1, seriesEndMs, ...input.outages.map((outage) => outage.endMs));
+  const xOfMs = (ms: number): number => left + ((Math.min(Math.max(ms, startMs), endMs) - startMs) / (endMs - startMs)) * (width - left - right);
+  const xOfColumn = (column: number): number => xOfMs(startMs + column * columns.columnMs);
   const plotHeight = plotBottom - plotTop;
   const totals = columns.ok.map((ok, i) => ok + (columns.failed[i] ?? 0));
   const maxTotal = Math.max(1, ...totals);
@@ -86,7 +96,7 @@ export function renderTimelineSvg(input: TimelineInput): string {
 
   // Phase bands: a labelled strip on top and a faint wash over the plot, so failures read against phases.
   input.phases.forEach((phase, index) => {
-    if (phase.endMs <= 0 || phase.startMs >= endMs) return;
+    if (phase.endMs <= startMs || phase.startMs >= endMs) return;
     const x0 = xOfMs(phase.startMs);
     const x1 = Math.max(x0 + 1, xOfMs(phase.endMs));
     const shade = index % 2 === 0 ? 'phase-a' : 'phase-b';
@@ -100,9 +110,9 @@ export function renderTimelineSvg(input: TimelineInput): string {
   });
 
   // Axes and ticks.
-  const step = niceStep(endMs, 10);
+  const step = niceStep(endMs - startMs, 10);
   out.push(`<g class="axis">`);
-  for (let ms = 0; ms <= endMs; ms += step) {
+  for (let ms = Math.ceil(startMs / step) * step; ms <= endMs; ms += step) {
     const x = round(xOfMs(ms));
     out.push(`<line x1="${x}" y1="${plotBottom}" x2="${x}" y2="${plotBottom + 4}"/><text x="${x}" y="${plotBottom + 16}" text-anchor="middle">${esc(formatMs(ms))}</text>`);
   }
@@ -131,7 +141,7 @@ export function renderTimelineSvg(input: TimelineInput): string {
   }
 
   for (const event of input.events) {
-    if (event.atMs < 0 || event.atMs > endMs) continue;
+    if (event.atMs < startMs || event.atMs > endMs) continue;
     const x = round(xOfMs(event.atMs));
     out.push(`<g class="event"><title>${esc(`+${formatMs(event.atMs)} ${event.phase}: ${event.message}`)}</title><line x1="${x}" y1="${plotTop}" x2="${x}" y2="${plotBottom}"/><path d="M${x} ${plotBottom}l-4 7h8z"/></g>`);
   }

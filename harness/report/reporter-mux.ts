@@ -4,6 +4,7 @@ import type { Reporter } from './reporter.ts';
 
 export type ReporterHooks = Required<Omit<Reporter, 'name'>>;
 export type HookName = keyof ReporterHooks;
+/** Called for each reporter failure; it should not throw (if it does, the hook call rejects). */
 export type ReporterErrorHandler = (reporter: string, hook: string, error: unknown) => void;
 
 const hookNames: readonly HookName[] = ['onRunBegin', 'onCellBegin', 'onPhase', 'onTraffic', 'onCellEnd', 'onRunEnd'];

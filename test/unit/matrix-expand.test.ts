@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { methodNames } from '../../harness/matrix/cell.ts';
 import type { Cell } from '../../harness/matrix/cell.ts';
 import { expandMatrix } from '../../harness/matrix/expand-matrix.ts';
 import { loadMatrix } from '../../harness/matrix/load-matrix.ts';
@@ -68,5 +70,24 @@ describe('expandMatrix', () => {
     first[0]!.methodOptions.canarySteps.push(1);
     expect(expandMatrix(config, scenario, file).map(plan)).toEqual((await loadMatrix(file)).cells.map(plan));
     expect(config).toEqual(before);
+  });
+
+  it('makes one cell per platform x hop x method that no exclude matches, ids unique', async () => {
+    const scenario = await loadScenario(join(root, 'test/fixtures/scenarios/three-versions/scenario.yaml'));
+    const versions = ['1.0.0', '1.1.0', '2.0.0'];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...methodNames), { minLength: 1 }),
+        fc.array(fc.record({ method: fc.constantFrom(...methodNames), from: fc.constantFrom(...versions) }), { maxLength: 3 }),
+        (methods, exclude) => {
+          const config = matrixSchema.parse({ name: 'p', scenario: 'x', platforms: ['local'], path: versions, methods, exclude });
+          const cells = expandMatrix(config, scenario, '/m.yaml');
+          const excluded = (method: string, from: string) => exclude.some((when) => when.method === method && when.from === from);
+          const expected = versions.slice(0, -1).flatMap((from) => methods.filter((method) => !excluded(method, from)).map((method) => `${from}/${method}`));
+          expect(cells.map((cell) => `${cell.from}/${cell.method}`)).toEqual(expected);
+          expect(new Set(cells.map((cell) => cell.id)).size).toBe(cells.length);
+        },
+      ),
+    );
   });
 });

@@ -21,7 +21,8 @@ describe('formatConfigError', () => {
     expect(formatConfigError(error, '/p')).toBe('/tmp/bad-matrix.yaml:9 methods[1]: unknown method');
   });
 
-  it('falls back to the message when there are no located issues', () => {
+  it('falls back to the message and its hint when there are no located issues', () => {
     expect(formatConfigError(new ConfigError('cannot read /x.yaml: no such file'), '/p')).toBe('cannot read /x.yaml: no such file');
+    expect(formatConfigError(new ConfigError('--only "x" matches no cell', [], 'ids are a/b/c'), '/p')).toBe('--only "x" matches no cell\nhint: ids are a/b/c');
   });
 });

@@ -85,6 +85,7 @@ describe('loadMatrix: malformed files report every issue at once, located', () =
       'test/fixtures/matrices/malformed.yaml:8 trafic: unknown key "trafic"; did you mean "traffic"?',
       'test/fixtures/matrices/malformed.yaml:10 traffic.rate: expected a number, got text "fast"',
       'test/fixtures/matrices/malformed.yaml:11 canary.stepMs: must be at least 0, got number -5',
+      'test/fixtures/matrices/malformed.yaml:14 overrides[0].gates.failedRequest: unknown key "failedRequest"; did you mean "failedRequests"?',
     ]);
   });
 
@@ -128,7 +129,7 @@ describe('loadMatrix: malformed files report every issue at once, located', () =
       message: 'unknown method "rolingg"; known: recreate, rolling, blue-green, canary',
     });
     expect(error.code).toBe('CONFIG');
-    expect(error.message).toBe(`matrix ${fixture('malformed.yaml')} has 7 problems`);
+    expect(error.message).toBe(`matrix ${fixture('malformed.yaml')} has 8 problems`);
   });
 
   it('names a matrix file that does not exist', async () => {

@@ -66,7 +66,7 @@ describe('renderHtmlReport', () => {
   it('draws one timeline per cell with traffic, with the outage duration, phases and events', () => {
     for (const cell of run.cells) {
       const svgs = section(html, cell.id).match(/<svg /g) ?? [];
-      expect(svgs.length, cell.id).toBe(cell.traffic ? 1 : 0);
+      expect(svgs.length, cell.id).toBe((cell.traffic ? 1 : 0) + (cell.rollback ? 1 : 0));
     }
     const failed = section(html, gateFailedCell().id);
     const svg = /<svg[\s\S]*<\/svg>/.exec(failed)?.[0] ?? '';
@@ -87,6 +87,18 @@ describe('renderHtmlReport', () => {
     expect(failed).toContain('Gates breached: longestOutageMs 842 &gt; 0');
     expect(failed).toContain('upgrade-harness run matrices/quickstart.yaml --only &#39;local/1.0.0-to-1.1.0/recreate&#39;');
     expect(failed).toContain('href="logs/local_1.0.0-to-1.1.0_recreate"');
+  });
+
+  it('draws the rollback chart from the start of the rollback phase', () => {
+    const svgs = section(html, rollbackCell().id).match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(2);
+    const [upgradeChart = '', rollbackChart = ''] = svgs;
+    expect(upgradeChart).toContain('>0 ms</text>');
+    expect(upgradeChart).toContain('>warm-up</text>');
+    expect(rollbackChart).not.toContain('>0 ms</text>');
+    expect(rollbackChart).not.toContain('>warm-up</text>');
+    expect(rollbackChart).toContain('>10 s</text>');
+    expect(rollbackChart).toContain('>rollback</text>');
   });
 
   it('shows rollback measures only when the cell rolled back, and the error with its hint', () => {
@@ -129,6 +141,14 @@ describe('renderHtmlReport', () => {
     const hash = createHash('sha256').update(script).digest('base64');
     expect(html).toContain(`script-src &#39;sha256-${hash}&#39;`);
     expect(html).toContain("default-src &#39;none&#39;");
+  });
+
+  it('draws an empty chart, not a broken page, when the series has no buckets', () => {
+    const base = passedCell();
+    const cell: CellResult = { ...base, traffic: { ...base.traffic!, series: { bucketMs: 0, ok: [], failed: [], latencyP95: [] } } };
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(renderHtmlReport(sampleRun([cell])))?.[0] ?? '';
+    expect(svg).toContain('</svg>');
+    expect(svg).not.toMatch(/NaN|Infinity/);
   });
 
   it('keeps a long cell small: the timeline is capped, not one shape per bucket', () => {
