@@ -29,7 +29,7 @@ export interface Outage {
   phase: string;
 }
 
-/** Downsampled request outcomes for charts: bucket i covers [i*bucketMs, (i+1)*bucketMs) after the traffic start. */
+/** Downsampled request outcomes for charts: bucket i covers [i*bucketMs, (i+1)*bucketMs) after the cell start (the origin of every *Ms offset). */
 export interface TrafficSeries {
   bucketMs: number;
   ok: number[];
