@@ -28,7 +28,7 @@ export function findOutages(records: RecordStore, order: Uint32Array, windowEndM
       const code = records.outcome(i);
       open.causes[code] = (open.causes[code] ?? 0) + 1;
     } else if (open) {
-      open.endMs = records.sentMs(i) - 1;
+      open.endMs = records.sentMs(i);
       outages.push(open);
       open = null;
     }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeTraffic } from '../../harness/measure/summarize-traffic.ts';
 import { outcomeName } from '../../harness/traffic/outcome.ts';
 import type { RecordStore } from '../../harness/traffic/record-store.ts';
-import { startTraffic, type RunningTraffic } from '../../harness/traffic/traffic-driver.ts';
+import { startTraffic, type RunningTraffic } from '../../harness/traffic/start-traffic.ts';
 import { startFaultServer, type FaultMode, type FaultServer } from '../fixtures/fault-server.ts';
 
 const RATE = 300;
@@ -183,10 +183,14 @@ describe('traffic driver against a fault-injection server', { timeout: 30_000 },
     expect(received()).toBeLessThanOrEqual(count);
   });
 
-  it('stop() is idempotent', async () => {
+  it('stop() is idempotent, and disposing stops', async () => {
     const running = start();
     await waitFor('10 requests', () => running.stats().requests >= 10);
+    await running[Symbol.asyncDispose]();
+    expect(running.stats().inFlight).toBe(0);
+    const count = running.records.length;
     const [a, b] = await Promise.all([running.stop(), running.stop()]);
     expect(a).toBe(b);
+    expect(a.length).toBe(count);
   });
 });

@@ -22,7 +22,8 @@ export interface TrafficStats {
   inFlight: number;
 }
 
-export interface RunningTraffic {
+/** Started traffic; disposing it stops it (`await using traffic = startTraffic(...)`). */
+export interface RunningTraffic extends AsyncDisposable {
   readonly records: RecordStore;
   stats(): TrafficStats;
   /** Schedules nothing more and waits for requests in flight (each bounded by its timeout). */
@@ -119,18 +120,22 @@ export function startTraffic(options: TrafficOptions): RunningTraffic {
   tick();
 
   let stopping: Promise<RecordStore> | undefined;
+  const stop = (): Promise<RecordStore> => {
+    stopping ??= (async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      agent.destroy();
+      return records;
+    })();
+    return stopping;
+  };
   return {
     records,
     stats: () => ({ requests: records.length, failures, inFlight }),
-    stop() {
-      stopping ??= (async () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-        agent.destroy();
-        return records;
-      })();
-      return stopping;
+    stop,
+    [Symbol.asyncDispose]: async () => {
+      await stop();
     },
   };
 }
