@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../errors.ts';
@@ -20,26 +20,25 @@ export const localPlatform: Platform = {
   name: 'local',
   async provision(cell, context) {
     const workDir = await mkdtemp(join(tmpdir(), WORK_DIR_PREFIX));
+    // PostgreSQL runs as its own user when we are root: it must be able to reach its data folder.
+    await chmod(workDir, 0o711);
+    // Whatever was started is stopped again if a later part fails; on success the environment owns it.
+    await using started = new AsyncDisposableStack();
+    started.defer(() => rm(workDir, { recursive: true, force: true }));
     await writeFile(join(workDir, OWNER_FILE), JSON.stringify({ pid: process.pid, runId: context.runId, cell: cell.id }));
-    const resources: AsyncDisposable[] = [];
     try {
-      const database = await startEmbeddedDatabase({ dataDir: join(workDir, 'pgdata'), logDir: context.logDir });
-      resources.push(database);
+      const database = started.use(await startEmbeddedDatabase({ dataDir: join(workDir, 'pgdata'), logDir: context.logDir }));
       context.event(`PostgreSQL ready at ${redact(database.url)}`);
-      const frontDoor = await startLocalFrontDoor({
-        healthPath: cell.scenario.endpoints.ready,
-        logFile: join(context.logDir, 'front-door.log'),
-        env: processLabels(context.runId, cell.id),
-      });
-      resources.push(frontDoor);
+      const frontDoor = started.use(
+        await startLocalFrontDoor({
+          healthPath: cell.scenario.endpoints.ready,
+          logFile: join(context.logDir, 'front-door.log'),
+          env: processLabels(context.runId, cell.id),
+        }),
+      );
       context.event(`front door listening at ${frontDoor.url}`);
-      return new LocalEnvironment(cell, context, database, frontDoor, async () => {
-        for (const resource of resources.reverse()) await resource[Symbol.asyncDispose]();
-        await rm(workDir, { recursive: true, force: true });
-      });
+      return new LocalEnvironment(cell, context, database, frontDoor, started.move());
     } catch (cause) {
-      for (const resource of resources.reverse()) await resource[Symbol.asyncDispose]().catch(() => undefined);
-      await rm(workDir, { recursive: true, force: true });
       if (cause instanceof InfrastructureError) throw cause;
       throw new InfrastructureError(`local environment could not be provisioned: ${String(cause)}`, { cause });
     }
@@ -54,15 +53,15 @@ class LocalEnvironment implements Environment {
   private readonly cell: Cell;
   private readonly context: ProvisionContext;
   private readonly database: StartedDatabase;
-  private readonly release: () => Promise<void>;
+  private readonly resources: AsyncDisposableStack;
 
-  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, release: () => Promise<void>) {
+  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, resources: AsyncDisposableStack) {
     this.cell = cell;
     this.context = context;
     this.database = database;
     this.frontDoor = frontDoor;
     this.trafficUrl = frontDoor.url;
-    this.release = release;
+    this.resources = resources;
   }
 
   private version(version: string) {
@@ -113,7 +112,7 @@ class LocalEnvironment implements Environment {
   /** Stops every replica still running, then the front door and the database. */
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.all(this.replicas.map((replica) => replica.stop()));
-    await this.release();
+    await this.resources.disposeAsync();
   }
 }
 
