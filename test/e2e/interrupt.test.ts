@@ -1,8 +1,9 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { labelledProcesses } from '../../harness/runner/leftovers.ts';
+import { labelledProcesses, OWNER_FILE, WORK_DIR_PREFIX } from '../../harness/runner/leftovers.ts';
 import { cliPath, projectRoot, tempOut } from '../support/cli.ts';
 
 describe('Ctrl-C during a run', () => {
@@ -14,7 +15,6 @@ describe('Ctrl-C during a run', () => {
   it('stops every app process and the database, and leaves nothing behind', async () => {
     const out = await tempOut();
     cleanups.push(out.cleanup);
-    const workDirsBefore = new Set(await harnessWorkDirs());
     // detached: its own process group, so the signal reaches the whole group as a terminal's Ctrl-C does.
     const run = execa(process.execPath, [cliPath, 'run', 'matrices/quickstart.yaml', '--only', 'local/1.0.0-to-1.1.0/rolling', '--out', out.dir], {
       cwd: projectRoot, env: { CI: 'true' }, detached: true, reject: false, stdin: 'ignore',
@@ -37,11 +37,17 @@ describe('Ctrl-C during a run', () => {
     expect(exited!.exitCode).toBe(130);
 
     expect((await labelledProcesses()).filter((p) => p.runId === runId)).toEqual([]);
-    const leftover = (await harnessWorkDirs()).filter((dir) => !workDirsBefore.has(dir));
-    expect(leftover).toEqual([]);
+    expect(await workDirsOf(runId!)).toEqual([]);
   });
 });
 
-async function harnessWorkDirs(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((entry) => entry.startsWith('upgrade-harness-'));
+/** Temporary folders of this run (other tests run beside this one), found by their owner file. */
+async function workDirsOf(runId: string): Promise<string[]> {
+  const mine: string[] = [];
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
+    const owner = await readFile(join(tmpdir(), entry, OWNER_FILE), 'utf8').catch(() => '{}');
+    if ((JSON.parse(owner) as { runId?: string }).runId === runId) mine.push(entry);
+  }
+  return mine;
 }

