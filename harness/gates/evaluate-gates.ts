@@ -5,6 +5,8 @@ export interface GateMeasures {
   traffic: TrafficSummary;
   /** null when the scenario has no write probe: the lostWrites gate is then skipped. */
   integrity: Integrity | null;
+  /** Components (database, front door) restarted or replaced though no method should touch them; null when not checked yet. */
+  unintendedRestarts?: number | null;
 }
 
 type GateName = keyof GateThresholds;
@@ -16,10 +18,11 @@ const gates: Record<GateName, { actual(m: GateMeasures): number | null; passes(a
   availability: { actual: (m) => m.traffic.availability, passes: (a, t) => a >= t },
   p99LatencyMs: { actual: (m) => m.traffic.latencyMs.p99, passes: (a, t) => a <= t },
   lostWrites: { actual: (m) => m.integrity?.writesLost ?? null, passes: (a, t) => a <= t },
+  unintendedRestarts: { actual: (m) => m.unintendedRestarts ?? null, passes: (a, t) => a <= t },
 };
 
 /** One result per threshold present (in a fixed order), named after its threshold key. */
-export function evaluateGates(thresholds: GateThresholds, measured: GateMeasures, scope: 'upgrade' | 'rollback'): GateResult[] {
+export function evaluateGates(thresholds: GateThresholds, measured: GateMeasures, scope: GateResult['scope']): GateResult[] {
   const results: GateResult[] = [];
   for (const name of Object.keys(gates) as GateName[]) {
     const threshold = thresholds[name];

@@ -66,6 +66,8 @@ export interface GateThresholds {
   availability?: number;
   p99LatencyMs?: number;
   lostWrites?: number;
+  /** Restarts of what the method must not touch (database, front door). */
+  unintendedRestarts?: number;
 }
 
 export interface MethodOptions {

@@ -14,7 +14,7 @@ interface CellKey {
 type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs'>;
 
 /** Gates every cell has unless the matrix removes them with null. */
-const defaultGates: GateThresholds = { lostWrites: 0 };
+const defaultGates: GateThresholds = { lostWrites: 0, unintendedRestarts: 0 };
 
 export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFile: string): Cell[] {
   const cells: Cell[] = [];

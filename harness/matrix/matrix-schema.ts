@@ -39,9 +39,10 @@ const gateFields = {
   availability: z.number().min(0).max(1),
   p99LatencyMs: z.number().positive(),
   lostWrites: z.int().min(0),
+  unintendedRestarts: z.int().min(0),
 } satisfies Record<keyof GateThresholds, z.ZodType>;
 
-/** null removes a gate (including the default lostWrites: 0). */
+/** null removes a gate (including the defaults lostWrites: 0 and unintendedRestarts: 0). */
 const gatesSchema = z
   .strictObject({
     failedRequests: gateFields.failedRequests.nullable().optional(),
@@ -49,8 +50,9 @@ const gatesSchema = z
     availability: gateFields.availability.nullable().optional(),
     p99LatencyMs: gateFields.p99LatencyMs.nullable().optional(),
     lostWrites: gateFields.lostWrites.nullable().optional(),
+    unintendedRestarts: gateFields.unintendedRestarts.nullable().optional(),
   })
-  .meta({ id: 'gates', description: 'Thresholds a cell must meet; lostWrites: 0 applies unless set to null' });
+  .meta({ id: 'gates', description: 'Thresholds a cell must meet; lostWrites: 0 and unintendedRestarts: 0 apply unless set to null' });
 
 const replicasSchema = z.int().min(1).max(20);
 const sloSchema = z.number().gt(0).lt(1).meta({ description: 'Availability objective; the error budget is (1 - slo) x requests' });

@@ -25,6 +25,16 @@ export interface Environment extends AsyncDisposable {
   migrate(version: string, kind: 'pre' | 'post'): Promise<void>;
   /** Starts one replica of a version and waits until it reports ready. Not yet in the front door. */
   startReplica(version: string): Promise<Replica>;
+  /**
+   * What no upgrade method may restart or replace (the database, the front door), each with an
+   * identity that changes when it is restarted (pid, container id and start time, restart count).
+   */
+  components(): Promise<ComponentIdentity[]>;
+}
+
+export interface ComponentIdentity {
+  name: string;
+  identity: string;
 }
 
 export interface Replica {

@@ -9,7 +9,7 @@ import { upgradeMethod } from '../methods/index.ts';
 import { startReplicas } from '../methods/pool-operations.ts';
 import type { Deployment, MethodContext } from '../methods/upgrade-method.ts';
 import { platformFor } from '../platforms/index.ts';
-import type { Environment } from '../platforms/platform.ts';
+import type { ComponentIdentity, Environment } from '../platforms/platform.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { CellError, CellResult, GateResult, RollbackResult, TrafficSummary } from '../results.ts';
 import type { RecordStore } from '../traffic/record-store.ts';
@@ -48,6 +48,8 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   let records: RecordStore | undefined;
   let trafficStoppedAt: number | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  let componentsAtInstall: ComponentIdentity[] = [];
+  let unintendedRestarts: number | null = null;
 
   const windowFrom = () => timeline.startOf('warm-up') ?? startedAt;
   const methodContext: MethodContext = {
@@ -98,6 +100,13 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
         await env!.frontDoor.setPool(live.map((replica) => ({ replica, weight: 1 })));
         deployment = { env: env!, live, standby: [] };
         timeline.event(`${cell.replicas} replicas of ${cell.from} in service`);
+        componentsAtInstall = await env!.components();
+      },
+      teardown: async () => {
+        if (componentsAtInstall.length === 0 || !env) return;
+        const restarted = changedComponents(componentsAtInstall, await env.components());
+        for (const change of restarted) timeline.event(`unintended restart: ${change}`);
+        unintendedRestarts = restarted.length;
       },
     },
     {
@@ -174,9 +183,11 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   const trafficEnd = trafficStoppedAt ?? now();
   const upgradeTraffic = records ? summarize(records, windowFrom(), rollbackStart ?? trafficEnd) : null;
   const rollbackTraffic = records && rollbackStart !== undefined ? summarize(records, rollbackStart, trafficEnd) : null;
+  const { unintendedRestarts: restartLimit, ...trafficGates } = cell.gates;
   const gates: GateResult[] = [
-    ...(upgradeTraffic ? evaluateGates(cell.gates, { traffic: upgradeTraffic, integrity: null }, 'upgrade') : []),
-    ...(rollbackTraffic ? evaluateGates(cell.gates, { traffic: rollbackTraffic, integrity: null }, 'rollback') : []),
+    ...(upgradeTraffic ? evaluateGates(trafficGates, { traffic: upgradeTraffic, integrity: null }, 'upgrade') : []),
+    ...(rollbackTraffic ? evaluateGates(trafficGates, { traffic: rollbackTraffic, integrity: null }, 'rollback') : []),
+    ...(upgradeTraffic ? evaluateGates({ unintendedRestarts: restartLimit }, { traffic: upgradeTraffic, integrity: null, unintendedRestarts }, 'cell') : []),
   ];
   const rollback: RollbackResult | null = rollbackTraffic
     ? { traffic: rollbackTraffic, errorBudget: errorBudget(rollbackTraffic.requests, rollbackTraffic.failures, cell.slo), integrity: null }
@@ -223,4 +234,12 @@ function teardownError(errors: { step: string; error: unknown }[]): CellError | 
   if (!first) return null;
   const wrapped = new InfrastructureError(`teardown of ${first.step} failed: ${String(first.error)}`, { code: 'TEARDOWN' });
   return { code: wrapped.code, message: wrapped.message, hint: 'check for processes or folders left behind (upgrade-harness gc)', kind: 'infrastructure' };
+}
+
+/** Components whose identity changed between two snapshots, described for the timeline. */
+function changedComponents(before: ComponentIdentity[], after: ComponentIdentity[]): string[] {
+  return before.flatMap((was) => {
+    const now = after.find((component) => component.name === was.name);
+    return now && now.identity === was.identity ? [] : [`${was.name} ${was.identity} -> ${now?.identity ?? 'gone'}`];
+  });
 }

