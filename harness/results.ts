@@ -44,6 +44,14 @@ export interface PhaseTraffic {
   latencyMs: LatencySummary;
 }
 
+export interface ProbeTraffic {
+  requests: number;
+  failures: number;
+  availability: number;
+  longestOutageMs: number;
+  latencyMs: LatencySummary;
+}
+
 export interface TrafficSummary {
   requests: number;
   failures: number;
@@ -57,6 +65,8 @@ export interface TrafficSummary {
   failuresByClass: Partial<Record<FailureClass, number>>;
   /** Requests served by each version (X-App-Version). */
   requestsByVersion: Record<string, number>;
+  /** The same figures per probe (http, http-new-connection, write-ledger, browser, k6). */
+  byProbe: Record<string, ProbeTraffic>;
   series: TrafficSeries;
 }
 

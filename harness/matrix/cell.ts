@@ -70,7 +70,21 @@ export interface GateThresholds {
   unintendedRestarts?: number;
 }
 
+/** Probes beside `http` (keep-alive requests to the read endpoint at traffic.rate), each optional. */
+export interface ProbeSettings {
+  /** A fresh TCP connection per request. */
+  'http-new-connection'?: { rate: number };
+  /** Unique writes, every acknowledged one read back after the upgrade and after a rollback. */
+  'write-ledger'?: { rate: number };
+  /** Real Chromium through a short user journey. */
+  browser?: { rate: number };
+  /** A user's k6 script (absolute path), when a k6 binary is on PATH. */
+  k6?: { script: string };
+}
+
 export interface MethodOptions {
+  /** Rolling: start the new replica before stopping an old one (surge), or stop first (no extra capacity). */
+  rollingOrder: 'start-first' | 'stop-first';
   /** Canary: percent of traffic on the new version at each step. */
   canarySteps: number[];
   /** Canary: how long each step holds before its gate check. */
@@ -90,6 +104,7 @@ export interface Cell {
   to: string;
   replicas: number;
   traffic: TrafficSettings;
+  probes: ProbeSettings;
   /** After verification, return to `from` by the same method, under traffic, and measure that too. */
   rollback: boolean;
   /** Availability objective, e.g. 0.999: the error budget is (1 - slo) x requests. */

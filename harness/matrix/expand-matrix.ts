@@ -1,6 +1,7 @@
 // Plan, then apply: a validated matrix -> its cells. Pure and deterministic
 // (platform, then hop, then method, each in the order the file gives them).
-import { cellId, type Cell, type GateThresholds, type MethodName, type PlatformName, type Scenario } from './cell.ts';
+import { dirname, resolve } from 'node:path';
+import { cellId, type Cell, type GateThresholds, type MethodName, type PlatformName, type ProbeSettings, type Scenario } from './cell.ts';
 import { hopsOf } from './hops.ts';
 import type { MatrixConfig, MatrixOverride, When } from './matrix-schema.ts';
 
@@ -13,18 +14,21 @@ interface CellKey {
 
 type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs'>;
 
+const DEFAULT_LEDGER_RATE = 10;
+
 /** Gates every cell has unless the matrix removes them with null. */
 const defaultGates: GateThresholds = { lostWrites: 0, unintendedRestarts: 0 };
 
 export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFile: string): Cell[] {
   const cells: Cell[] = [];
+  const probes = probeSettings(config, scenario, matrixFile);
   for (const platform of config.platforms) {
     for (const { from, to } of hopsOf(config)) {
       for (const method of config.methods) {
         const key: CellKey = { platform, method, from, to };
         if (config.exclude.some((when) => matches(when, key))) continue;
         const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
-        cells.push({ id: cellId(platform, from, to, method), matrix: config.name, matrixFile, scenario, ...key, ...settings });
+        cells.push({ id: cellId(platform, from, to, method), matrix: config.name, matrixFile, scenario, ...key, ...settings, probes });
       }
     }
   }
@@ -47,7 +51,7 @@ function baseSettings(config: MatrixConfig): CellSettings {
     rollback: config.rollback,
     slo: config.slo,
     gates: mergeGates(defaultGates, config.gates),
-    methodOptions: { canarySteps: [...config.canary.steps], canaryStepMs: config.canary.stepMs },
+    methodOptions: { canarySteps: [...config.canary.steps], canaryStepMs: config.canary.stepMs, rollingOrder: config.rolling.order },
     deadlineMs: config.deadlineMs,
   };
 }
@@ -66,6 +70,7 @@ function applyOverride(settings: CellSettings, override: MatrixOverride): CellSe
     methodOptions: {
       canarySteps: override.canary?.steps ? [...override.canary.steps] : settings.methodOptions.canarySteps,
       canaryStepMs: override.canary?.stepMs ?? settings.methodOptions.canaryStepMs,
+      rollingOrder: override.rolling?.order ?? settings.methodOptions.rollingOrder,
     },
     deadlineMs: override.deadlineMs ?? settings.deadlineMs,
   };
@@ -79,4 +84,17 @@ function mergeGates(gates: GateThresholds, changes: Partial<Record<keyof GateThr
     else if (value !== undefined) merged[name] = value;
   }
   return merged;
+}
+
+/** The probes every cell runs: as the matrix says, with the write ledger on by default when the app can take writes. */
+function probeSettings(config: MatrixConfig, scenario: Scenario, matrixFile: string): ProbeSettings {
+  const asked = config.probes ?? {};
+  const probes: ProbeSettings = {};
+  if (asked['http-new-connection']) probes['http-new-connection'] = { ...asked['http-new-connection'] };
+  const ledger = asked['write-ledger'];
+  if (ledger) probes['write-ledger'] = { ...ledger };
+  else if (ledger === undefined && scenario.probes.write) probes['write-ledger'] = { rate: DEFAULT_LEDGER_RATE };
+  if (asked.browser) probes.browser = { ...asked.browser };
+  if (asked.k6) probes.k6 = { script: resolve(dirname(matrixFile), asked.k6.script) };
+  return probes;
 }

@@ -70,7 +70,13 @@ export const versionsRunOnPlatforms: CrossRule = (config, scenario) => {
   );
 };
 
-export const crossRules: CrossRule[] = [hopVersionsExist, hopsGoForward, hopsKeepUpgradeStops, whenVersionsExist, versionsRunOnPlatforms];
+/** The write ledger needs somewhere to write. */
+export const ledgerHasWriteEndpoint: CrossRule = (config, scenario) =>
+  config.probes?.['write-ledger'] && !scenario.probes.write
+    ? [{ path: ['probes', 'write-ledger'], message: `scenario ${scenario.name} has no write endpoint (probes.write): add one, or drop the write-ledger probe` }]
+    : [];
+
+export const crossRules: CrossRule[] = [hopVersionsExist, hopsGoForward, hopsKeepUpgradeStops, whenVersionsExist, versionsRunOnPlatforms, ledgerHasWriteEndpoint];
 
 function versionsOf(scenario: Scenario): string[] {
   return scenario.versions.map((version) => version.version);

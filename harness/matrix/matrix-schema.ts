@@ -54,6 +54,22 @@ const gatesSchema = z
   })
   .meta({ id: 'gates', description: 'Thresholds a cell must meet; lostWrites: 0 and unintendedRestarts: 0 apply unless set to null' });
 
+const rateSchema = z.number().positive().max(10_000).meta({ description: 'Requests per second, open loop' });
+
+/** Probes beside `http`; write-ledger is on by default when the scenario has a write endpoint (null turns it off). */
+const probesSchema = z
+  .strictObject({
+    'http-new-connection': z.strictObject({ rate: rateSchema.default(20) }).nullable().optional(),
+    'write-ledger': z.strictObject({ rate: rateSchema.default(10) }).nullable().optional(),
+    browser: z.strictObject({ rate: rateSchema.default(0.5) }).nullable().optional(),
+    k6: z.strictObject({ script: z.string().min(1).meta({ description: 'A k6 script, relative to this matrix file' }) }).nullable().optional(),
+  })
+  .meta({ id: 'probes', description: 'Probes beside http (keep-alive requests at traffic.rate)' });
+
+const rollingSchema = z.strictObject({
+  order: z.enum(['start-first', 'stop-first']).meta({ description: 'start-first adds a new replica before stopping an old one; stop-first never runs more than the replica count' }),
+});
+
 const replicasSchema = z.int().min(1).max(20);
 const sloSchema = z.number().gt(0).lt(1).meta({ description: 'Availability objective; the error budget is (1 - slo) x requests' });
 
@@ -62,6 +78,7 @@ const overrideSchema = z.strictObject({
   gates: gatesSchema.optional(),
   traffic: z.strictObject(trafficFields).partial().optional(),
   canary: z.strictObject(canaryFields).partial().optional(),
+  rolling: rollingSchema.partial().optional(),
   replicas: replicasSchema.optional(),
   rollback: z.boolean().optional(),
   slo: sloSchema.optional(),
@@ -93,6 +110,8 @@ export const matrixSchema = z
     canary: z
       .strictObject({ steps: canaryFields.steps.default([10, 50, 100]), stepMs: canaryFields.stepMs.default(1000) })
       .prefault({}),
+    rolling: z.strictObject({ order: rollingSchema.shape.order.default('start-first') }).prefault({}),
+    probes: probesSchema.optional(),
     gates: gatesSchema.optional(),
     overrides: z.array(overrideSchema).default([]).meta({ description: 'Applied in order to the cells they match' }),
     exclude: z.array(whenSchema).default([]).meta({ description: 'Cells to drop' }),

@@ -70,6 +70,8 @@ export function summarizeTraffic(records: RecordStore, window: SummaryWindow): T
     failuresByVersion: countsByVersion(records, failuresByVersion),
     failuresByClass: countsByClass(byClass),
     requestsByVersion: countsByVersion(records, requestsByVersion),
+    // Filled in by summarizeProbes, which knows which probe sent what.
+    byProbe: {},
     series: buildSeries(records, order, window.originMs, window.toMs, window.bucketMs),
   };
 }

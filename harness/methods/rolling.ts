@@ -2,18 +2,26 @@ import { admit, retire, startReplicas } from './pool-operations.ts';
 import type { UpgradeMethod } from './upgrade-method.ts';
 
 /**
- * One replica at a time, start-first (surge 1, unavailable 0): a new replica joins the pool once
- * ready, then an old one is drained and stopped.
+ * One replica at a time. start-first (surge 1, unavailable 0): a new replica joins the pool once
+ * ready, then an old one is drained and stopped. stop-first (surge 0, unavailable 1): an old
+ * replica leaves first, for platforms with no room for one more; the others carry the traffic.
  */
 export const rolling: UpgradeMethod = {
   name: 'rolling',
   async upgrade(deployment, to, context) {
+    const stopFirst = context.cell.methodOptions.rollingOrder === 'stop-first';
     for (const old of [...deployment.live]) {
+      if (stopFirst) {
+        await retire(deployment, [old], context);
+        deployment.live = deployment.live.filter((replica) => replica !== old);
+      }
       const [fresh] = await startReplicas(deployment.env, to, 1, context);
       await admit(deployment, [fresh!], context);
       deployment.live = [...deployment.live, fresh!];
-      await retire(deployment, [old], context);
-      deployment.live = deployment.live.filter((replica) => replica !== old);
+      if (!stopFirst) {
+        await retire(deployment, [old], context);
+        deployment.live = deployment.live.filter((replica) => replica !== old);
+      }
     }
   },
 };

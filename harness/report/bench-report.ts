@@ -40,6 +40,7 @@ function largeCell(index: number, buckets: number): CellResult {
     traffic: {
       requests: buckets * 20,
       failures: 240,
+      byProbe: {},
       availability: 1 - 240 / (buckets * 20),
       downtimeMs: 2400,
       longestOutageMs: 120,

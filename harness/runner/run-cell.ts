@@ -1,19 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { AbortedError, HarnessError, InfrastructureError, UpgradeFailedError } from '../errors.ts';
-import { evaluateGates } from '../gates/evaluate-gates.ts';
 import type { Cell } from '../matrix/cell.ts';
-import { errorBudget } from '../measure/error-budget.ts';
-import { summarizeTraffic } from '../measure/summarize-traffic.ts';
 import { upgradeMethod } from '../methods/index.ts';
 import { startReplicas } from '../methods/pool-operations.ts';
 import type { Deployment, MethodContext } from '../methods/upgrade-method.ts';
 import { platformFor } from '../platforms/index.ts';
 import type { ComponentIdentity, Environment } from '../platforms/platform.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellError, CellResult, GateResult, RollbackResult, TrafficSummary } from '../results.ts';
-import type { RecordStore } from '../traffic/record-store.ts';
-import { startTraffic, type RunningTraffic } from '../traffic/start-traffic.ts';
+import type { CellResult, Integrity } from '../results.ts';
+import type { RunningProbe } from '../traffic/probe.ts';
+import { startProbes } from '../traffic/start-probes.ts';
+import { describeError, teardownError } from './cell-error.ts';
+import { gatesSoFar, measureCell } from './measure-cell.ts';
 import { hold, runSteps, type Step } from './steps.ts';
 import { isoAt, now, Timeline } from './timeline.ts';
 import { verifyVersion } from './verify.ts';
@@ -23,7 +21,7 @@ export interface CellRunContext {
   outDir: string;
   signal: AbortSignal;
   reporter: Required<Omit<Reporter, 'name'>>;
-  /** The command line that reruns just this cell, without `--only`. */
+  /** The command line that reruns the matrix; `--only <id>` is appended. */
   reproduceBase: string;
 }
 
@@ -44,32 +42,41 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   const method = upgradeMethod(cell.method);
   let env: Environment | undefined;
   let deployment: Deployment | undefined;
-  let traffic: RunningTraffic | undefined;
-  let records: RecordStore | undefined;
+  let probes: RunningProbe[] = [];
   let trafficStoppedAt: number | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let componentsAtInstall: ComponentIdentity[] = [];
   let unintendedRestarts: number | null = null;
+  let integrity: Integrity | null = null;
+  let rollbackIntegrity: Integrity | null = null;
 
-  const windowFrom = () => timeline.startOf('warm-up') ?? startedAt;
+  const trafficFrom = () => timeline.startOf('warm-up') ?? startedAt;
+  const ledger = () => probes.find((probe) => probe.checkIntegrity);
   const methodContext: MethodContext = {
     cell,
     signal,
     event: (message) => timeline.event(message),
     hold: (ms) => hold(ms, signal),
-    checkGates: () =>
-      traffic
-        ? evaluateGates(cell.gates, { traffic: summarize(traffic.records, windowFrom(), now()), integrity: null }, 'upgrade')
-        : [],
+    checkGates: () => gatesSoFar(cell, timeline, probes, trafficFrom(), now()),
   };
-  const summarize = (store: RecordStore, fromMs: number, toMs: number): TrafficSummary =>
-    summarizeTraffic(store, { fromMs, toMs, originMs: startedAt, phases: timeline.spansMs() });
-  const settleAndVerify = async (settle: string, verify: string, version: string) => {
+  const checkLedger = async (): Promise<Integrity | null> => {
+    const checked = (await ledger()?.checkIntegrity!()) ?? null;
+    if (checked) timeline.event(`write ledger: ${checked.writesAcknowledged} acknowledged writes read back, ${checked.writesLost} lost`);
+    return checked;
+  };
+  const settleAndVerify = async (settle: string, verify: string, version: string): Promise<Integrity | null> => {
     timeline.phase(settle);
     await hold(cell.traffic.settleMs, signal);
     timeline.phase(verify);
     await verifyVersion(deployment!, cell.scenario, version);
     timeline.event(`every replica and every sampled request reports ${version}`);
+    return checkLedger();
+  };
+  const stopTraffic = async () => {
+    clearInterval(ticker);
+    if (trafficStoppedAt !== undefined) return;
+    trafficStoppedAt = now();
+    await Promise.all(probes.map((probe) => probe.stop()));
   };
 
   const steps: Step[] = [
@@ -77,12 +84,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       title: 'provision',
       setup: async () => {
         timeline.phase('provision');
-        env = await platformFor(cell.platform).provision(cell, {
-          runId: context.runId,
-          logDir,
-          signal,
-          event: (message) => timeline.event(message),
-        });
+        env = await platformFor(cell.platform).provision(cell, { runId: context.runId, logDir, signal, event: (message) => timeline.event(message) });
       },
       teardown: async () => {
         timeline.phase('teardown');
@@ -113,17 +115,14 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       title: 'traffic',
       setup: async () => {
         timeline.phase('warm-up');
-        traffic = startTraffic({ baseUrl: env!.trafficUrl, endpoint: cell.scenario.probes.read, rate: cell.traffic.rate, timeoutMs: cell.traffic.timeoutMs });
+        const started = await startProbes(cell, env!.trafficUrl);
+        probes = started.probes;
+        for (const { name, reason } of started.unavailable) timeline.event(`probe ${name} skipped: ${reason}`);
+        timeline.event(`probes: ${probes.map((probe) => probe.name).join(', ')}`);
         ticker = setInterval(() => void tick(), TRAFFIC_TICK_MS);
         await hold(cell.traffic.warmUpMs, signal);
       },
-      teardown: async () => {
-        clearInterval(ticker);
-        if (traffic && !records) {
-          trafficStoppedAt = now();
-          records = await traffic.stop();
-        }
-      },
+      teardown: stopTraffic,
     },
     {
       title: 'upgrade',
@@ -132,7 +131,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
         await env!.migrate(cell.to, 'pre');
         timeline.phase('upgrade');
         await method.upgrade(deployment!, cell.to, methodContext);
-        await settleAndVerify('settle', 'verify', cell.to);
+        integrity = await settleAndVerify('settle', 'verify', cell.to);
       },
     },
     cell.rollback
@@ -141,7 +140,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
           setup: async () => {
             timeline.phase('rollback');
             await method.upgrade(deployment!, cell.from, methodContext);
-            await settleAndVerify('rollback-settle', 'rollback-verify', cell.from);
+            rollbackIntegrity = await settleAndVerify('rollback-settle', 'rollback-verify', cell.from);
             await method.finalize?.(deployment!, methodContext);
           },
         }
@@ -154,26 +153,22 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
             await env!.migrate(cell.to, 'post');
             timeline.phase('post-settle');
             await hold(cell.traffic.settleMs, signal);
+            // Once more, now that the contract migration ran: writes taken since verify count too.
+            integrity = (await checkLedger()) ?? integrity;
           },
         },
-    {
-      title: 'stop traffic',
-      setup: async () => {
-        clearInterval(ticker);
-        trafficStoppedAt = now();
-        records = await traffic!.stop();
-      },
-    },
+    { title: 'stop traffic', setup: stopTraffic },
   ];
 
   let lastTick = { at: now(), requests: 0 };
   async function tick() {
-    if (!traffic) return;
-    const stats = traffic.stats();
+    const stats = probes.map((probe) => probe.stats());
+    const requests = stats.reduce((sum, s) => sum + s.requests, 0);
+    const failures = stats.reduce((sum, s) => sum + s.failures, 0);
     const at = now();
-    const requestsPerSecond = ((stats.requests - lastTick.requests) * 1000) / Math.max(1, at - lastTick.at);
-    lastTick = { at, requests: stats.requests };
-    await context.reporter.onTraffic(cell, { ...stats, requestsPerSecond });
+    const requestsPerSecond = ((requests - lastTick.requests) * 1000) / Math.max(1, at - lastTick.at);
+    lastTick = { at, requests };
+    await context.reporter.onTraffic(cell, { requests, failures, requestsPerSecond });
   }
 
   const outcome = await runSteps(steps, signal);
@@ -181,17 +176,14 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   // Measure what traffic there was, whatever happened: a failed upgrade's outage is the finding.
   const rollbackStart = timeline.startOf('rollback');
   const trafficEnd = trafficStoppedAt ?? now();
-  const upgradeTraffic = records ? summarize(records, windowFrom(), rollbackStart ?? trafficEnd) : null;
-  const rollbackTraffic = records && rollbackStart !== undefined ? summarize(records, rollbackStart, trafficEnd) : null;
-  const { unintendedRestarts: restartLimit, ...trafficGates } = cell.gates;
-  const gates: GateResult[] = [
-    ...(upgradeTraffic ? evaluateGates(trafficGates, { traffic: upgradeTraffic, integrity: null }, 'upgrade') : []),
-    ...(rollbackTraffic ? evaluateGates(trafficGates, { traffic: rollbackTraffic, integrity: null }, 'rollback') : []),
-    ...(upgradeTraffic ? evaluateGates({ unintendedRestarts: restartLimit }, { traffic: upgradeTraffic, integrity: null, unintendedRestarts }, 'cell') : []),
-  ];
-  const rollback: RollbackResult | null = rollbackTraffic
-    ? { traffic: rollbackTraffic, errorBudget: errorBudget(rollbackTraffic.requests, rollbackTraffic.failures, cell.slo), integrity: null }
-    : null;
+  const measured = measureCell(cell, timeline, {
+    probes,
+    upgradeWindow: { fromMs: trafficFrom(), toMs: rollbackStart ?? trafficEnd },
+    rollbackWindow: rollbackStart === undefined ? null : { fromMs: rollbackStart, toMs: trafficEnd },
+    integrity,
+    rollbackIntegrity,
+    unintendedRestarts,
+  });
   const error = describeError(outcome.error, outcome.failedStep) ?? teardownError(outcome.teardownErrors);
   const finishedAt = now();
   return {
@@ -201,45 +193,23 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     from: cell.from,
     to: cell.to,
     scenario: cell.scenario.name,
-    status: error ? (error.kind === 'product' ? 'failed' : 'error') : gates.every((gate) => gate.passed) ? 'passed' : 'failed',
+    status: error ? (error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed',
     reproduce: `${context.reproduceBase} --only '${cell.id}'`,
     startedAt: isoAt(startedAt),
     finishedAt: isoAt(finishedAt),
     durationMs: Math.round(finishedAt - startedAt),
     phases: timeline.phases(),
     events: timeline.events(),
-    traffic: upgradeTraffic,
-    errorBudget: upgradeTraffic ? errorBudget(upgradeTraffic.requests, upgradeTraffic.failures, cell.slo) : null,
-    integrity: null,
-    rollback,
-    gates,
+    ...measured,
     error,
     logs: relative(context.outDir, logDir),
   };
 }
 
-function describeError(error: unknown, step: string | null): CellError | null {
-  if (error === null || error === undefined) return null;
-  const where = step ? ` (during ${step})` : '';
-  if (error instanceof UpgradeFailedError) return { code: error.code, message: error.message, hint: error.hint ?? null, kind: 'product' };
-  if (error instanceof AbortedError) return { code: error.code, message: error.message + where, hint: null, kind: 'aborted' };
-  if (error instanceof HarnessError) return { code: error.code, message: error.message + where, hint: error.hint ?? null, kind: 'infrastructure' };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message: message + where, hint: 'this looks like a bug in upgrade-harness; please report it with the cell logs', kind: 'infrastructure' };
-}
-
-/** A teardown that failed leaves something behind: an infrastructure error even when the cell passed. */
-function teardownError(errors: { step: string; error: unknown }[]): CellError | null {
-  const first = errors[0];
-  if (!first) return null;
-  const wrapped = new InfrastructureError(`teardown of ${first.step} failed: ${String(first.error)}`, { code: 'TEARDOWN' });
-  return { code: wrapped.code, message: wrapped.message, hint: 'check for processes or folders left behind (upgrade-harness gc)', kind: 'infrastructure' };
-}
-
 /** Components whose identity changed between two snapshots, described for the timeline. */
 function changedComponents(before: ComponentIdentity[], after: ComponentIdentity[]): string[] {
   return before.flatMap((was) => {
-    const now = after.find((component) => component.name === was.name);
-    return now && now.identity === was.identity ? [] : [`${was.name} ${was.identity} -> ${now?.identity ?? 'gone'}`];
+    const current = after.find((component) => component.name === was.name);
+    return current && current.identity === was.identity ? [] : [`${was.name} ${was.identity} -> ${current?.identity ?? 'gone'}`];
   });
 }

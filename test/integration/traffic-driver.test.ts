@@ -3,13 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeTraffic } from '../../harness/measure/summarize-traffic.ts';
 import { outcomeName } from '../../harness/traffic/outcome.ts';
 import type { RecordStore } from '../../harness/traffic/record-store.ts';
-import { startTraffic, type RunningTraffic } from '../../harness/traffic/start-traffic.ts';
+import { startHttpProbe } from '../../harness/traffic/http-probe.ts';
+import type { RunningProbe } from '../../harness/traffic/probe.ts';
 import { startFaultServer, type FaultMode, type FaultServer } from '../fixtures/fault-server.ts';
 
 const RATE = 300;
 
 let server: FaultServer;
-let traffic: RunningTraffic | undefined;
+let traffic: RunningProbe | undefined;
 
 beforeEach(async () => {
   server = await startFaultServer('1.0.0');
@@ -20,8 +21,8 @@ afterEach(async () => {
   await server.close();
 });
 
-function start(timeoutMs = 2000): RunningTraffic {
-  traffic = startTraffic({ baseUrl: server.url, endpoint: { method: 'GET', path: '/read' }, rate: RATE, timeoutMs });
+function start(timeoutMs = 2000): RunningProbe {
+  traffic = startHttpProbe({ baseUrl: server.url, endpoint: { method: 'GET', path: '/read' }, rate: RATE, timeoutMs });
   return traffic;
 }
 

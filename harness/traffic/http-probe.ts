@@ -4,63 +4,51 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.ts';
 import type { HttpEndpoint } from '../matrix/cell.ts';
 import { classifyError, classifyStatus, OUTCOME_OK, outcomeCode } from './outcome.ts';
+import { openLoop } from './open-loop.ts';
+import type { RunningProbe } from './probe.ts';
 import { RecordStore } from './record-store.ts';
+import { servingVersion } from './serving-version.ts';
 
-export interface TrafficOptions {
+export interface HttpProbeOptions {
   baseUrl: string;
   endpoint: HttpEndpoint;
   /** Requests per second. */
   rate: number;
   timeoutMs: number;
-}
-
-export interface TrafficStats {
-  /** Completed requests (recorded). */
-  requests: number;
-  failures: number;
-  /** Sent and not yet answered. */
-  inFlight: number;
-}
-
-/** Started traffic; disposing it stops it (`await using traffic = startTraffic(...)`). */
-export interface RunningTraffic extends AsyncDisposable {
-  readonly records: RecordStore;
-  stats(): TrafficStats;
-  /** Schedules nothing more and waits for requests in flight (each bounded by its timeout). */
-  stop(): Promise<RecordStore>;
+  /**
+   * A fresh TCP connection per request (probe `http-new-connection`): catches a listener that
+   * closed while old keep-alive connections still drain, which reused connections hide.
+   */
+  newConnectionPerRequest?: boolean;
+  /** Probe name in results (default `http`, or `http-new-connection`). */
+  name?: string;
 }
 
 const TIMEOUT = outcomeCode('timeout');
 const RESET = outcomeCode('reset');
 
-/**
- * Open-loop traffic: request i leaves at t0 + i * 1000 / rate however slowly earlier ones
- * answer, so a stalled server shows up as failures and latency rather than as fewer requests
- * (no coordinated omission). When the event loop wakes late, every request that is due leaves
- * at once and both the scheduled and the actual send time are recorded.
- */
-export function startTraffic(options: TrafficOptions): RunningTraffic {
+/** Open-loop HTTP requests to one endpoint, over keep-alive connections unless asked otherwise. */
+export function startHttpProbe(options: HttpProbeOptions): RunningProbe {
   const target = resolveTarget(options);
-  const intervalMs = 1000 / options.rate;
   const records = new RecordStore();
-  const agent = new target.client.Agent({ keepAlive: true });
+  const fresh = options.newConnectionPerRequest === true;
+  const agent = new target.client.Agent({ keepAlive: !fresh });
+  const headers: http.OutgoingHttpHeaders = options.endpoint.method === 'GET' || options.endpoint.method === 'DELETE' ? {} : { 'content-length': '0' };
+  if (fresh) headers['connection'] = 'close';
   const requestOptions: http.RequestOptions = {
-    agent,
+    // agent: false gives every request its own socket, closed after the answer.
+    agent: fresh ? false : agent,
     protocol: target.url.protocol,
     hostname: target.url.hostname,
     port: target.url.port,
     path: target.path,
     method: options.endpoint.method,
     // A body-less POST/PUT still states its length so that keep-alive framing stays valid.
-    headers: options.endpoint.method === 'GET' || options.endpoint.method === 'DELETE' ? {} : { 'content-length': '0' },
+    headers,
   };
 
-  const t0 = performance.now();
-  let next = 0;
   let failures = 0;
   let inFlight = 0;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let drained: (() => void) | undefined;
 
   const finish = (scheduledMs: number, sentMs: number, outcome: number, status: number, version: string | null): void => {
@@ -79,8 +67,7 @@ export function startTraffic(options: TrafficOptions): RunningTraffic {
     inFlight++;
     const request = target.client.request(requestOptions, (response) => {
       status = response.statusCode ?? 0;
-      const header = response.headers['x-app-version'];
-      version = typeof header === 'string' ? header : null;
+      version = servingVersion(response.headers);
       // Latency ends with the last byte of the body, which is read and discarded.
       response.on('end', () => complete(classifyStatus(status)));
       response.on('error', failed);
@@ -105,25 +92,12 @@ export function startTraffic(options: TrafficOptions): RunningTraffic {
     request.end();
   };
 
-  const tick = (): void => {
-    timer = undefined;
-    if (stopped) return;
-    const now = performance.now();
-    let due = t0 + next * intervalMs;
-    while (due <= now) {
-      send(due);
-      next++;
-      due = t0 + next * intervalMs;
-    }
-    timer = setTimeout(tick, Math.max(0, due - performance.now()));
-  };
-  tick();
+  const loop = openLoop(options.rate, send);
 
   let stopping: Promise<RecordStore> | undefined;
   const stop = (): Promise<RecordStore> => {
     stopping ??= (async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      loop.stop();
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       agent.destroy();
       return records;
@@ -131,6 +105,7 @@ export function startTraffic(options: TrafficOptions): RunningTraffic {
     return stopping;
   };
   return {
+    name: options.name ?? (fresh ? 'http-new-connection' : 'http'),
     records,
     stats: () => ({ requests: records.length, failures, inFlight }),
     stop,
@@ -146,7 +121,7 @@ interface Target {
   client: typeof http | typeof https;
 }
 
-function resolveTarget(options: TrafficOptions): Target {
+function resolveTarget(options: HttpProbeOptions): Target {
   let url: URL;
   try {
     url = new URL(options.baseUrl);

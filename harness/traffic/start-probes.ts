@@ -1,0 +1,46 @@
+import type { Cell } from '../matrix/cell.ts';
+import { startHttpProbe } from './http-probe.ts';
+import { ProbeUnavailable, type RunningProbe } from './probe.ts';
+import { startWriteLedger } from './write-ledger.ts';
+
+export interface StartedProbes {
+  probes: RunningProbe[];
+  /** Probes that could not run on this machine, with the reason (printed, not fatal). */
+  unavailable: { name: string; reason: string }[];
+}
+
+/** Every probe the cell asks for, all aimed at the front door. `http` always runs. */
+export async function startProbes(cell: Cell, baseUrl: string): Promise<StartedProbes> {
+  const { rate, timeoutMs } = cell.traffic;
+  const probes: RunningProbe[] = [startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs })];
+  const unavailable: StartedProbes['unavailable'] = [];
+  const asked = cell.probes;
+  if (asked['http-new-connection']) {
+    probes.push(startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate: asked['http-new-connection'].rate, timeoutMs, newConnectionPerRequest: true }));
+  }
+  const write = cell.scenario.probes.write;
+  if (asked['write-ledger'] && write) {
+    probes.push(startWriteLedger({ baseUrl, write, readBack: write.readBack, rate: asked['write-ledger'].rate, timeoutMs }));
+  }
+  const optional: [string, () => Promise<RunningProbe>][] = [];
+  if (asked.browser) {
+    const { rate: browserRate } = asked.browser;
+    optional.push(['browser', async () => (await import('./browser-probe.ts')).startBrowserProbe({ baseUrl, scenario: cell.scenario, rate: browserRate, timeoutMs })]);
+  }
+  if (asked.k6) {
+    const { script } = asked.k6;
+    optional.push(['k6', async () => (await import('./k6-probe.ts')).startK6Probe({ baseUrl, script, timeoutMs })]);
+  }
+  for (const [name, start] of optional) {
+    try {
+      probes.push(await start());
+    } catch (error) {
+      if (!(error instanceof ProbeUnavailable)) {
+        await Promise.all(probes.map((probe) => probe.stop()));
+        throw error;
+      }
+      unavailable.push({ name, reason: error.message });
+    }
+  }
+  return { probes, unavailable };
+}
