@@ -14,10 +14,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI as a user would (non-interactive, CI=true), from the project root. */
-export async function runCli(args: string[]): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const result = await execa(process.execPath, [cliPath, ...args], {
     cwd: projectRoot,
-    env: { CI: 'true' },
+    env: { CI: 'true', ...env },
     reject: false,
     stdin: 'ignore',
   });
