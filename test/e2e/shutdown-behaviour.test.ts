@@ -23,8 +23,9 @@ describe('rolling upgrade of an app under traffic, judged by its shutdown', () =
     expect(gate?.actual).toBe(cell?.traffic?.failures);
     // The dropped requests were in flight on old replicas while the upgrade ran.
     expect(cell?.traffic?.byPhase['upgrade']?.failures).toBe(cell?.traffic?.failures);
-    // The front door answers 502 for a request its replica dropped.
+    // The front door answers 502 for a request its replica dropped, naming the replica's version.
     expect(cell?.traffic?.failuresByClass['http-5xx']).toBe(cell?.traffic?.failures);
+    expect(cell?.traffic?.failuresByVersion['1.0.0']).toBe(cell?.traffic?.failures);
   });
 
   it('passes with zero failures when shutdown finishes in-flight requests', async () => {

@@ -13,6 +13,8 @@ export interface MemberSpec {
   id: string;
   url: string;
   weight: number;
+  /** The replica's version: named on the front door's own 502s so a dropped request is attributed. */
+  version: string;
 }
 
 export type ControlRequest =
@@ -41,6 +43,7 @@ export type ParentMessage = { requestId: number } & ControlRequest;
 
 interface Member {
   id: string;
+  version: string;
   url: URL;
   weight: number;
   state: 'active' | 'draining';
@@ -75,7 +78,7 @@ const picker = new SmoothWeightedPicker();
 function createMember(spec: MemberSpec): Member {
   // LIFO reuses the most recently used connection: the least likely to have been closed by the backend.
   const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
-  return { id: spec.id, url: new URL(spec.url), weight: spec.weight, state: 'active', healthy: true, streak: 0, checking: false, inFlight: 0, agent };
+  return { id: spec.id, version: spec.version, url: new URL(spec.url), weight: spec.weight, state: 'active', healthy: true, streak: 0, checking: false, inFlight: 0, agent };
 }
 
 function retire(member: Member): void {
@@ -204,7 +207,7 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.unpipe(upstream);
     req.resume(); // discard the rest of the body so the client's connection stays usable
     const code = error.code ?? 'EUPSTREAM';
-    reply(res, 502, { 'x-front-door-error': code, 'x-front-door-member': member.id }, `front door: upstream ${member.id} failed: ${code}\n`);
+    reply(res, 502, { 'x-front-door-error': code, 'x-front-door-member': member.id, 'x-upstream-version': member.version }, `front door: upstream ${member.id} failed: ${code}\n`);
   });
   // The client went away (or its response ended): stop the upstream exchange too.
   res.on('close', () => {

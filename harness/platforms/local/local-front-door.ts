@@ -276,7 +276,7 @@ function toSpec({ replica, weight }: PoolMember): MemberSpec {
   } catch {
     throw invalid(`replica ${replica.id} has url ${JSON.stringify(replica.url)}, not an absolute http URL`);
   }
-  return { id: replica.id, url: replica.url, weight };
+  return { id: replica.id, url: replica.url, weight, version: replica.version };
 }
 
 function invalid(message: string): InfrastructureError {
