@@ -12,6 +12,7 @@ export interface RunCommandOptions {
   out?: string;
   concurrency: number;
   only?: string;
+  keep?: boolean;
 }
 
 /** `upgrade-harness run <matrix>`: every cell, reports in the out folder, exit code from the verdicts. */
@@ -45,10 +46,18 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
       signal: controller.signal,
       reporter,
       reproduceBase: `npx upgrade-harness run ${relative(process.cwd(), matrix.file) || matrix.file}`,
+      keep: options.keep ? (cell, lines) => keepUntilInterrupted(cell.id, lines, controller.signal) : undefined,
     });
     return exitCodeForResults(results);
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+/** Holds a cell's environment until Ctrl-C, so an engineer can look at it; then teardown goes on. */
+async function keepUntilInterrupted(cellId: string, lines: string[], signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  process.stderr.write(`\n${cellId}: environment kept for inspection (traffic stopped)\n  ${lines.join('\n  ')}\npress Ctrl-C to tear it down\n`);
+  await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
 }

@@ -30,6 +30,8 @@ export interface Environment extends AsyncDisposable {
    * identity that changes when it is restarted (pid, container id and start time, restart count).
    */
   components(): Promise<ComponentIdentity[]>;
+  /** Where a person can look while the environment is kept for inspection (`run --keep`). */
+  describe?(): string[];
 }
 
 export interface ComponentIdentity {
@@ -46,6 +48,8 @@ export interface Replica {
   stop(): Promise<void>;
   /** True when the process ended without being asked to. */
   readonly exitedUnexpectedly: boolean;
+  /** False once it stopped (asked to or not). */
+  readonly running: boolean;
 }
 
 export interface PoolMember {

@@ -23,6 +23,8 @@ export interface CellRunContext {
   reporter: Required<Omit<Reporter, 'name'>>;
   /** The command line that reruns the matrix; `--only <id>` is appended. */
   reproduceBase: string;
+  /** Keep each environment after its cell until the run is interrupted (Ctrl-C), for inspection. */
+  keep?: (cell: Cell, lines: string[]) => Promise<void>;
 }
 
 const TRAFFIC_TICK_MS = 1000;
@@ -171,7 +173,12 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     await context.reporter.onTraffic(cell, { requests, failures, requestsPerSecond });
   }
 
-  const outcome = await runSteps(steps, signal);
+  const keepForInspection = async () => {
+    if (!context.keep || !env) return;
+    await stopTraffic();
+    await context.keep(cell, [...(env.describe?.() ?? [`front door  ${env.trafficUrl}`]), `logs        ${logDir}`]);
+  };
+  const outcome = await runSteps(steps, signal, keepForInspection);
 
   // Measure what traffic there was, whatever happened: a failed upgrade's outage is the finding.
   const rollbackStart = timeline.startOf('rollback');

@@ -5,7 +5,7 @@ import type { Cell } from '../matrix/cell.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../results.ts';
 import { RUN_ID_LABEL, OWNER_PID_LABEL } from './labels.ts';
-import { runCell } from './run-cell.ts';
+import { runCell, type CellRunContext } from './run-cell.ts';
 import { isoAt, now } from './timeline.ts';
 
 export interface RunOptions {
@@ -19,6 +19,7 @@ export interface RunOptions {
   signal: AbortSignal;
   reporter: Required<Omit<Reporter, 'name'>>;
   reproduceBase: string;
+  keep?: CellRunContext['keep'];
 }
 
 export function newRunId(): string {
@@ -40,7 +41,7 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
     options.cells.map((cell) =>
       limit(async () => {
         await options.reporter.onCellBegin(cell);
-        const result = options.signal.aborted ? skipped(cell, options.reproduceBase) : await runCell(cell, { runId, outDir: options.outDir, signal: options.signal, reporter: options.reporter, reproduceBase: options.reproduceBase });
+        const result = options.signal.aborted ? skipped(cell, options.reproduceBase) : await runCell(cell, { runId, outDir: options.outDir, signal: options.signal, reporter: options.reporter, reproduceBase: options.reproduceBase, keep: options.keep });
         await options.reporter.onCellEnd(cell, result);
         return result;
       }),

@@ -18,8 +18,11 @@ export interface StepsOutcome {
   teardownErrors: { step: string; error: unknown }[];
 }
 
-/** Runs the setups in order, racing each against the signal, then every registered teardown in reverse. */
-export async function runSteps(steps: Step[], signal: AbortSignal): Promise<StepsOutcome> {
+/**
+ * Runs the setups in order, racing each against the signal, then every registered teardown in
+ * reverse. `beforeTeardown` runs in between, whatever happened (to keep an environment for inspection).
+ */
+export async function runSteps(steps: Step[], signal: AbortSignal, beforeTeardown?: () => Promise<void>): Promise<StepsOutcome> {
   const registered: Step[] = [];
   let error: unknown = null;
   let failedStep: string | null = null;
@@ -34,6 +37,7 @@ export async function runSteps(steps: Step[], signal: AbortSignal): Promise<Step
       break;
     }
   }
+  await beforeTeardown?.().catch(() => undefined);
   const teardownErrors: StepsOutcome['teardownErrors'] = [];
   for (const step of registered.reverse()) {
     try {

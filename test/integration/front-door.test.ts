@@ -79,7 +79,7 @@ async function backend(name: string): Promise<Backend> {
     },
     slowArrived,
     releaseSlow: () => releaseSlow(),
-    replica: () => ({ id: name, version: '1.0.0', url: `http://127.0.0.1:${port}`, exitedUnexpectedly: false, stop: async () => {} }),
+    replica: () => ({ id: name, version: '1.0.0', url: `http://127.0.0.1:${port}`, exitedUnexpectedly: false, running: true, stop: async () => {} }),
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close,
   };

@@ -37,7 +37,7 @@ export const localPlatform: Platform = {
         }),
       );
       context.event(`front door listening at ${frontDoor.url}`);
-      return new LocalEnvironment(cell, context, database, frontDoor, started.move());
+      return new LocalEnvironment(cell, context, database, frontDoor, started.move(), workDir);
     } catch (cause) {
       if (cause instanceof InfrastructureError) throw cause;
       throw new InfrastructureError(`local environment could not be provisioned: ${String(cause)}`, { cause });
@@ -55,7 +55,10 @@ class LocalEnvironment implements Environment {
   private readonly database: StartedDatabase;
   private readonly resources: AsyncDisposableStack;
 
-  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, resources: AsyncDisposableStack) {
+  private readonly workDir: string;
+
+  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, resources: AsyncDisposableStack, workDir: string) {
+    this.workDir = workDir;
     this.cell = cell;
     this.context = context;
     this.database = database;
@@ -107,6 +110,15 @@ class LocalEnvironment implements Environment {
     });
     this.replicas.push(replica);
     return replica;
+  }
+
+  describe(): string[] {
+    return [
+      `front door  ${this.trafficUrl}`,
+      `database    ${this.database.url}`,
+      ...this.replicas.filter((replica) => replica.running).map((replica) => `replica ${replica.id}  ${replica.url} (${replica.version})`),
+      `work folder ${this.workDir}`,
+    ];
   }
 
   async components() {

@@ -50,6 +50,9 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
     get exitedUnexpectedly() {
       return exited && !stopping;
     },
+    get running() {
+      return !exited;
+    },
     async stop() {
       if (exited) return;
       stopping = true;
