@@ -5,5 +5,19 @@ export async function gcCommand(): Promise<number> {
   const processes = await killOrphanedProcesses();
   const folders = await removeOrphanedWorkDirs();
   process.stdout.write(`gc: ${processes} processes and ${folders} temporary folders of finished runs removed\n`);
+  await collectDocker();
   return 0;
+}
+
+/** Containers, networks and volumes of dead runs; nothing to do (and no error) where no daemon answers. */
+async function collectDocker(): Promise<void> {
+  const { dockerUnavailableReason } = await import('../platforms/docker/docker-runtime.ts');
+  const unavailable = await dockerUnavailableReason();
+  if (unavailable) {
+    process.stdout.write(`gc: docker skipped (no daemon answers: ${unavailable.split('\n')[0]})\n`);
+    return;
+  }
+  const { removeOrphanedDockerResources } = await import('../platforms/docker/docker-leftovers.ts');
+  const removed = await removeOrphanedDockerResources();
+  process.stdout.write(`gc: ${removed.containers} containers, ${removed.networks} networks and ${removed.volumes} volumes of finished runs removed\n`);
 }

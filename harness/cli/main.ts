@@ -4,6 +4,7 @@ import { ConfigError, HarnessError } from '../errors.ts';
 import { formatConfigError } from '../matrix/format-config-error.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { gcCommand } from './gc-command.ts';
+import { imagesBuildCommand } from './images-command.ts';
 import { planCommand } from './plan-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
@@ -47,8 +48,19 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('images')
+    .description('container images for the docker platform')
+    .command('build')
+    .description('build the Debian base, Node, PostgreSQL, HAProxy and every scenario app image locally (cached; no registry needed)')
+    .option('--scenario <name...>', 'only these scenarios (names under scenarios/ or files)')
+    .option('--force', 'rebuild even when the inputs did not change')
+    .action(async (options: { scenario?: string[]; force?: boolean }) => {
+      exitCode = await imagesBuildCommand(options);
+    });
+
+  program
     .command('gc')
-    .description('remove what killed runs left behind: processes and temporary folders whose run is gone')
+    .description('remove what killed runs left behind: processes, temporary folders, containers and networks whose run is gone')
     .action(async () => {
       exitCode = await gcCommand();
     });

@@ -1,7 +1,7 @@
 // What the rest of the harness sees of a matrix once it is loaded, validated and expanded:
 // fully resolved data, no defaults left to apply, paths absolute.
 
-export const platformNames = ['local'] as const;
+export const platformNames = ['local', 'docker'] as const;
 export type PlatformName = (typeof platformNames)[number];
 
 export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary'] as const;
@@ -16,10 +16,38 @@ export interface CommandSpec {
   env: Record<string, string>;
 }
 
+/** How a version runs as a container (docker platform). */
+export interface DockerRunSpec {
+  /** Image name, {{version}} filled in, e.g. upgrade-harness/sample-app:1.1.0. */
+  image: string;
+  /** The port the app listens on inside the container ({{port}}). */
+  port: number;
+  /** Replaces the image's command; empty keeps the image's own. */
+  command: string[];
+  /** Values may hold {{port}}, {{databaseUrl}}, {{host}}, {{replica}}. */
+  env: Record<string, string>;
+}
+
+/** How `images build` builds a version's app image (docker platform); {{version}} filled in. */
+export interface ImageBuildSpec {
+  tag: string;
+  /** Absolute. */
+  dockerfile: string;
+  /** Absolute folder the include paths are relative to. */
+  context: string;
+  /** Files and folders of the context copied into the build (relative); the cache key covers exactly these. */
+  include: string[];
+  /** npm packages copied, with their dependencies, from the nearest node_modules into the build's node_modules/. */
+  nodePackages: string[];
+  args: Record<string, string>;
+}
+
 export interface ScenarioVersion {
   version: string;
   /** How this version runs on each platform. */
-  run: { local?: CommandSpec };
+  run: { local?: CommandSpec; docker?: DockerRunSpec };
+  /** How its container image is built, when the scenario says (`images.app`). */
+  image?: ImageBuildSpec;
   /** Run before any replica of this version starts (expand: must keep the previous version working). */
   preMigrate?: CommandSpec;
   /** Run once every replica runs this version (contract). */
@@ -49,6 +77,8 @@ export interface Scenario {
   /** Seconds a replica may take to become ready, and to stop after SIGTERM before it is killed. */
   startTimeoutMs: number;
   stopGraceMs: number;
+  /** Docker platform: the database image; absent means the harness's own (built by `images build`). */
+  databaseImage?: string;
 }
 
 export interface TrafficSettings {

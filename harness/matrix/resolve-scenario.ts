@@ -1,9 +1,9 @@
 // A validated scenario file -> the Scenario the harness runs: defaults applied per version,
 // {{version}} filled in, working folders absolute.
 import { dirname, resolve } from 'node:path';
-import { platformNames, type CommandSpec, type Scenario, type ScenarioVersion } from './cell.ts';
+import type { CommandSpec, DockerRunSpec, ImageBuildSpec, Scenario, ScenarioVersion } from './cell.ts';
 import { fillPlaceholders } from './placeholders.ts';
-import type { CommandSpecConfig, EnvConfig, ScenarioConfig } from './scenario-schema.ts';
+import type { CommandSpecConfig, DockerRunConfig, EnvConfig, ScenarioConfig } from './scenario-schema.ts';
 
 export function resolveScenario(config: ScenarioConfig, file: string): Scenario {
   const dir = dirname(file);
@@ -18,6 +18,7 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     startTimeoutMs: config.timeouts.startMs,
     stopGraceMs: config.timeouts.stopGraceMs,
   };
+  if (config.database) scenario.databaseImage = config.database.image;
   return scenario;
 }
 
@@ -26,11 +27,12 @@ type VersionConfig = ScenarioConfig['versions'][number];
 function resolveVersion(config: ScenarioConfig, entry: VersionConfig, dir: string): ScenarioVersion {
   const toSpec = (spec: CommandSpecConfig) => resolveSpec(spec, entry.env ?? {}, entry.version, dir);
   const run: ScenarioVersion['run'] = {};
-  for (const platform of platformNames) {
-    const spec = pick(entry.run?.[platform], config.defaults.run?.[platform]);
-    if (spec) run[platform] = toSpec(spec);
-  }
+  const local = pick(entry.run?.local, config.defaults.run?.local);
+  if (local) run.local = toSpec(local);
+  const docker = pick(entry.run?.docker, config.defaults.run?.docker);
+  if (docker) run.docker = resolveDocker(docker, entry.env ?? {}, entry.version);
   const version: ScenarioVersion = { version: entry.version, run };
+  if (config.images) version.image = resolveImage(config.images.app, entry.version, dir);
   const preMigrate = pick(entry.preMigrate, config.defaults.preMigrate);
   const postMigrate = pick(entry.postMigrate, config.defaults.postMigrate);
   if (preMigrate) version.preMigrate = toSpec(preMigrate);
@@ -49,4 +51,23 @@ function resolveSpec(spec: CommandSpecConfig, versionEnv: EnvConfig, version: st
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...spec.env, ...versionEnv })) env[key] = fill(String(value));
   return { command: spec.command.map(fill), cwd: resolve(dir, fill(spec.cwd)), env };
+}
+
+function resolveDocker(spec: DockerRunConfig, versionEnv: EnvConfig, version: string): DockerRunSpec {
+  const fill = (text: string) => fillPlaceholders(text, { version });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...spec.env, ...versionEnv })) env[key] = fill(String(value));
+  return { image: fill(spec.image), port: spec.port, command: spec.command.map(fill), env };
+}
+
+function resolveImage(spec: NonNullable<ScenarioConfig['images']>['app'], version: string, dir: string): ImageBuildSpec {
+  const fill = (text: string) => fillPlaceholders(text, { version });
+  return {
+    tag: fill(spec.tag),
+    dockerfile: resolve(dir, fill(spec.dockerfile)),
+    context: resolve(dir, fill(spec.context)),
+    include: spec.include.map(fill),
+    nodePackages: spec.nodePackages,
+    args: Object.fromEntries(Object.entries(spec.args).map(([key, value]) => [key, fill(String(value))])),
+  };
 }

@@ -3,7 +3,7 @@ import { platformNames } from './cell.ts';
 import { closest } from './did-you-mean.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { knownPlaceholders, placeholdersIn } from './placeholders.ts';
-import type { CommandSpecConfig, ScenarioConfig } from './scenario-schema.ts';
+import type { CommandSpecConfig, DockerRunConfig, ScenarioConfig } from './scenario-schema.ts';
 
 export function duplicateVersions(config: ScenarioConfig): FoundIssue[] {
   const firstIndex = new Map<string, number>();
@@ -28,7 +28,8 @@ export function upgradeStopsAreVersions(config: ScenarioConfig): FoundIssue[] {
 export function unknownPlaceholders(config: ScenarioConfig): FoundIssue[] {
   return commandSpecsIn(config).flatMap(({ spec, path }) => [
     ...spec.command.flatMap((arg, index) => checkText(arg, [...path, 'command', index])),
-    ...checkText(spec.cwd, [...path, 'cwd']),
+    ...('cwd' in spec ? checkText(spec.cwd, [...path, 'cwd']) : []),
+    ...('image' in spec ? checkText(spec.image, [...path, 'image']) : []),
     ...Object.entries(spec.env).flatMap(([key, value]) => checkText(String(value), [...path, 'env', key])),
   ]);
 }
@@ -58,9 +59,9 @@ function checkText(text: string, path: PathSegment[]): FoundIssue[] {
     });
 }
 
-function commandSpecsIn(config: ScenarioConfig): { spec: CommandSpecConfig; path: PathSegment[] }[] {
-  const specs: { spec: CommandSpecConfig; path: PathSegment[] }[] = [];
-  const add = (spec: CommandSpecConfig | null | undefined, path: PathSegment[]) => {
+function commandSpecsIn(config: ScenarioConfig): { spec: CommandSpecConfig | DockerRunConfig; path: PathSegment[] }[] {
+  const specs: { spec: CommandSpecConfig | DockerRunConfig; path: PathSegment[] }[] = [];
+  const add = (spec: CommandSpecConfig | DockerRunConfig | null | undefined, path: PathSegment[]) => {
     if (spec) specs.push({ spec, path });
   };
   for (const platform of platformNames) add(config.defaults.run?.[platform], ['defaults', 'run', platform]);

@@ -18,18 +18,40 @@ export const commandSpecSchema = z
   })
   .meta({ id: 'command', description: 'Placeholders: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}' });
 
-function runSchema<T extends z.ZodType>(spec: T) {
-  const shape = Object.fromEntries(platformNames.map((platform) => [platform, spec.optional()])) as Record<
-    (typeof platformNames)[number],
-    z.ZodOptional<T>
-  >;
+export const dockerRunSchema = z
+  .strictObject({
+    image: z.string().min(1).meta({ description: 'Image name, e.g. upgrade-harness/sample-app:{{version}}' }),
+    port: z.int().min(1).max(65535).meta({ description: 'Port the app listens on inside the container ({{port}})' }),
+    command: z.array(z.string().min(1)).default([]).meta({ description: "Replaces the image's command; runs in the image's working folder" }),
+    env: envSchema.default({}),
+  })
+  .meta({ id: 'dockerRun', description: 'Placeholders: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}' });
+
+/** `nullable` lets a version say "not on this platform" where defaults say otherwise. */
+function runSchema(nullable: boolean) {
+  const local = nullable ? commandSpecSchema.nullable() : commandSpecSchema;
+  const docker = nullable ? dockerRunSchema.nullable() : dockerRunSchema;
+  const shape = { local: local.optional(), docker: docker.optional() } satisfies Record<(typeof platformNames)[number], z.ZodType>;
   return z.strictObject(shape).meta({ description: 'How a version runs, per platform' });
 }
+
+const relativePath = z.string().min(1).meta({ description: 'Relative to the scenario file' });
+
+export const imageBuildSchema = z
+  .strictObject({
+    tag: z.string().min(1).meta({ description: 'Image name per version, e.g. upgrade-harness/sample-app:{{version}}' }),
+    dockerfile: relativePath,
+    context: relativePath.default('.'),
+    include: z.array(z.string().min(1)).min(1).default(['.']).meta({ description: 'Paths in the context sent to the build; the cache key covers exactly these' }),
+    nodePackages: z.array(z.string().min(1)).default([]).meta({ description: 'npm packages copied with their dependencies into node_modules/ of the build' }),
+    args: envSchema.default({}).meta({ description: 'Build arguments; {{version}} is filled in' }),
+  })
+  .meta({ id: 'imageBuild', description: 'How `upgrade-harness images build` builds the app image of every version' });
 
 const versionEntrySchema = z.strictObject({
   version: versionSchema,
   env: envSchema.optional().meta({ description: 'Merged into the env of run.*, preMigrate and postMigrate' }),
-  run: runSchema(commandSpecSchema.nullable()).optional(),
+  run: runSchema(true).optional(),
   preMigrate: commandSpecSchema.nullable().optional(),
   postMigrate: commandSpecSchema.nullable().optional(),
 });
@@ -49,16 +71,22 @@ export const scenarioSchema = z
     upgradeStops: z.array(versionSchema).default([]).meta({ description: 'Versions an upgrade path may not skip' }),
     defaults: z
       .strictObject({
-        run: runSchema(commandSpecSchema).optional(),
+        run: runSchema(false).optional(),
         preMigrate: commandSpecSchema.optional(),
         postMigrate: commandSpecSchema.optional(),
       })
       .prefault({})
       .meta({ description: 'Applied to every version unless the version says otherwise' }),
     versions: z.array(versionEntrySchema).min(1).meta({ description: 'In upgrade order' }),
+    images: z.strictObject({ app: imageBuildSchema }).optional().meta({ description: 'Docker platform: images built locally' }),
+    database: z
+      .strictObject({ image: z.string().min(1).meta({ description: 'e.g. postgres:16 (needs a registry); default: the image `images build` makes' }) })
+      .optional()
+      .meta({ description: 'Docker platform: the PostgreSQL image (honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB)' }),
   })
   .meta({ title: 'upgrade-harness scenario', description: 'An application under test' });
 
 export type ScenarioConfig = z.output<typeof scenarioSchema>;
 export type CommandSpecConfig = z.output<typeof commandSpecSchema>;
+export type DockerRunConfig = z.output<typeof dockerRunSchema>;
 export type EnvConfig = z.output<typeof envSchema>;

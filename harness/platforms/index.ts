@@ -1,9 +1,11 @@
 import type { PlatformName } from '../matrix/cell.ts';
+import { dockerPlatform } from './docker/docker-platform.ts';
 import { localPlatform } from './local/local-platform.ts';
 import type { Platform } from './platform.ts';
 
 const platforms: Record<PlatformName, Platform> = {
   local: localPlatform,
+  docker: dockerPlatform,
 };
 
 export function platformFor(name: PlatformName): Platform {

@@ -47,7 +47,7 @@ describe('named rules', () => {
     expect(await problems('when-unknown.yaml')).toEqual([
       'when-unknown.yaml:7 overrides[0].when.method: unknown method "rolingg"; known: recreate, rolling, blue-green, canary',
       'when-unknown.yaml:9 overrides[1].when.from: expected a string or a list, got number 1',
-      'when-unknown.yaml:12 exclude[0].platform[1]: unknown platform "kubernetes"; known: local',
+      'when-unknown.yaml:12 exclude[0].platform[1]: unknown platform "kubernetes"; known: local, docker',
     ]);
   });
 

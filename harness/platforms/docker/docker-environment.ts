@@ -1,0 +1,156 @@
+import type { StartedNetwork } from 'testcontainers';
+import { InfrastructureError } from '../../errors.ts';
+import type { Cell, DockerRunSpec } from '../../matrix/cell.ts';
+import { fillPlaceholders } from '../../matrix/placeholders.ts';
+import type { ComponentIdentity, Environment, ProvisionContext, Replica } from '../platform.ts';
+import { startAppReplica, type DockerReplica } from './app-replica.ts';
+import { startCellNetwork } from './cell-network.ts';
+import { dockerClient } from './docker-runtime.ts';
+import { dockerLabels } from './docker-labels.ts';
+import { startHaproxy, type StartedHaproxy } from './haproxy-container.ts';
+import { HaproxyFrontDoor } from './haproxy-front-door.ts';
+import { startPostgres, type StartedPostgres } from './postgres-container.ts';
+import { runMigrationContainer } from './run-migration-container.ts';
+
+const MIGRATION_TIMEOUT_MS = 120_000;
+const INFRA_START_TIMEOUT_MS = 60_000;
+
+/** Slots per HAProxy backend: blue-green and canary run twice the replicas at once, rolling one more. */
+export const slotsFor = (replicas: number): number => Math.max(8, replicas * 2 + 2);
+
+/** A private network, PostgreSQL and HAProxy for one cell; replicas are started by the method. */
+export async function provisionDockerEnvironment(cell: Cell, context: ProvisionContext): Promise<DockerEnvironment> {
+  await dockerClient();
+  // Whatever was started is stopped again if a later part fails; on success the environment owns it.
+  await using started = new AsyncDisposableStack();
+  const labels = (role: string) => dockerLabels(context.runId, cell.id, role);
+  try {
+    const network = await startCellNetwork(labels('network'));
+    started.defer(async () => void (await network.stop()));
+    context.event(`network ${network.getName()} created`);
+    const [database, haproxy] = await Promise.all([
+      startPostgres({ network, labels: labels('database'), logDir: context.logDir, image: cell.scenario.databaseImage, timeoutMs: INFRA_START_TIMEOUT_MS, signal: context.signal }).then((db) => started.use(db)),
+      startHaproxy({
+        network,
+        labels: labels('front-door'),
+        logDir: context.logDir,
+        config: { slots: slotsFor(cell.replicas), readyPath: cell.scenario.endpoints.ready },
+        timeoutMs: INFRA_START_TIMEOUT_MS,
+        signal: context.signal,
+      }).then((door) => started.use(door)),
+    ]);
+    context.event(`PostgreSQL ready (container ${database.container.getId().slice(0, 12)}, in-network ${redact(database.networkUrl)})`);
+    context.event(`HAProxy listening at ${haproxy.url} (container ${haproxy.container.getId().slice(0, 12)})`);
+    return new DockerEnvironment(cell, context, network, database, haproxy, started.move());
+  } catch (cause) {
+    if (cause instanceof InfrastructureError || context.signal.aborted) throw cause;
+    throw new InfrastructureError(`docker environment could not be provisioned: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export class DockerEnvironment implements Environment {
+  readonly trafficUrl: string;
+  readonly frontDoor: HaproxyFrontDoor;
+  readonly network: StartedNetwork;
+  readonly database: StartedPostgres;
+  readonly haproxy: StartedHaproxy;
+  private readonly replicas: DockerReplica[] = [];
+  private replicaCount = 0;
+  private readonly cell: Cell;
+  private readonly context: ProvisionContext;
+  private readonly resources: AsyncDisposableStack;
+
+  constructor(cell: Cell, context: ProvisionContext, network: StartedNetwork, database: StartedPostgres, haproxy: StartedHaproxy, resources: AsyncDisposableStack) {
+    this.cell = cell;
+    this.context = context;
+    this.network = network;
+    this.database = database;
+    this.haproxy = haproxy;
+    this.frontDoor = new HaproxyFrontDoor(haproxy.api, slotsFor(cell.replicas));
+    this.trafficUrl = haproxy.url;
+    this.resources = resources;
+  }
+
+  private runSpec(version: string): DockerRunSpec {
+    const found = this.cell.scenario.versions.find((v) => v.version === version);
+    if (!found) throw new InfrastructureError(`version ${version} is not in scenario ${this.cell.scenario.name}`);
+    if (!found.run.docker) {
+      throw new InfrastructureError(`scenario ${this.cell.scenario.name} says nothing about running ${version} on the docker platform`, {
+        hint: `add run.docker (image, port, env) to version ${version} or to defaults in ${this.cell.scenario.file}`,
+      });
+    }
+    return found.run.docker;
+  }
+
+  private fill(text: string, spec: DockerRunSpec, replica: string): string {
+    return fillPlaceholders(text, { port: String(spec.port), host: '0.0.0.0', databaseUrl: this.database.networkUrl, replica });
+  }
+
+  async migrate(version: string, kind: 'pre' | 'post'): Promise<void> {
+    const entry = this.cell.scenario.versions.find((v) => v.version === version);
+    const spec = kind === 'pre' ? entry?.preMigrate : entry?.postMigrate;
+    if (!spec || spec.command.length === 0) return;
+    const run = this.runSpec(version);
+    // The scenario's migration command, in the version's own image (its working folder, not the host's cwd).
+    await runMigrationContainer({
+      version,
+      kind,
+      image: run.image,
+      command: spec.command.map((part) => this.fill(part, run, 'migration')),
+      env: Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, this.fill(value, run, 'migration')])),
+      networkName: this.network.getName(),
+      labels: dockerLabels(this.context.runId, this.cell.id, 'migration'),
+      logDir: this.context.logDir,
+      timeoutMs: MIGRATION_TIMEOUT_MS,
+      signal: this.context.signal,
+    });
+  }
+
+  async startReplica(version: string): Promise<Replica> {
+    const run = this.runSpec(version);
+    const id = `r${++this.replicaCount}`;
+    const replica = await startAppReplica({
+      id,
+      version,
+      spec: {
+        image: run.image,
+        port: run.port,
+        command: run.command.map((part) => this.fill(part, run, id)),
+        env: Object.fromEntries(Object.entries(run.env).map(([key, value]) => [key, this.fill(value, run, id)])),
+      },
+      network: this.network,
+      labels: dockerLabels(this.context.runId, this.cell.id, 'replica'),
+      logDir: this.context.logDir,
+      readyPath: this.cell.scenario.endpoints.ready,
+      startTimeoutMs: this.cell.scenario.startTimeoutMs,
+      stopGraceMs: this.cell.scenario.stopGraceMs,
+      signal: this.context.signal,
+    });
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  describe(): string[] {
+    return [
+      `front door  ${this.trafficUrl} (HAProxy runtime API ${this.haproxy.api.host}:${this.haproxy.api.port})`,
+      `database    ${redact(this.database.hostUrl)}`,
+      ...this.replicas.filter((replica) => replica.running).map((replica) => `replica ${replica.id}  ${replica.url} (${replica.version}, container ${replica.containerId.slice(0, 12)})`),
+      `network     ${this.network.getName()}`,
+    ];
+  }
+
+  async components(): Promise<ComponentIdentity[]> {
+    return [
+      { name: 'database', identity: await this.database.identity() },
+      { name: 'front door', identity: await this.haproxy.identity() },
+    ];
+  }
+
+  /** Stops every replica still running, then HAProxy, PostgreSQL and the network. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.allSettled(this.replicas.map((replica) => replica.stop()));
+    await this.resources.disposeAsync();
+  }
+}
+
+const redact = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');

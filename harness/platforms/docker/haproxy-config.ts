@@ -1,0 +1,64 @@
+// HAProxy's configuration for one cell: two identical backends of empty server slots (in
+// maintenance) and a frontend that routes by a one-entry map. The front door fills slots through
+// the runtime API; a pool switch fills the idle backend, then flips the map entry, which is a
+// single runtime command: every request routed after it goes to the new pool, none before.
+export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
+export const POOL_MAP_PATH = '/etc/haproxy/pool.map';
+export const TRAFFIC_PORT = 8080;
+export const RUNTIME_API_PORT = 9999;
+export const BACKENDS = ['pool_a', 'pool_b'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export const POOL_MAP_KEY = 'active';
+
+export interface HaproxyConfigOptions {
+  /** Server slots per backend: at least the most replicas a method runs at once. */
+  slots: number;
+  /** Readiness path checked on every server (the scenario's endpoints.ready). */
+  readyPath: string;
+}
+
+export const slotName = (index: number): string => `s${index + 1}`;
+
+export function haproxyConfig(options: HaproxyConfigOptions): string {
+  const backend = (name: BackendName) => [
+    `backend ${name}`,
+    '  balance roundrobin',
+    `  option httpchk GET ${options.readyPath}`,
+    '  http-check expect status 200',
+    // Slots start in maintenance with a placeholder address; `set server ... addr` fills one.
+    '  default-server check inter 500 fall 2 rise 2 disabled',
+    ...Array.from({ length: options.slots }, (_, index) => `  server ${slotName(index)} 127.0.0.1:1`),
+    '',
+  ];
+  return [
+    'global',
+    '  maxconn 4096',
+    // Reached from the host through a port published on 127.0.0.1 only.
+    `  stats socket ipv4@0.0.0.0:${RUNTIME_API_PORT} level admin`,
+    '  log stdout format raw local0 info',
+    '',
+    'defaults',
+    '  mode http',
+    '  log global',
+    // Only failed or aborted requests are logged: each one is a finding worth reading.
+    '  option httplog',
+    '  option dontlog-normal',
+    // A fresh server connection per request: no request can land on an idle connection the app
+    // is just closing (its graceful shutdown closes idle keep-alive connections).
+    '  option http-server-close',
+    '  timeout connect 2s',
+    '  timeout client 60s',
+    '  timeout server 30s',
+    '  timeout http-keep-alive 60s',
+    '  timeout check 1s',
+    '',
+    'frontend traffic',
+    `  bind :${TRAFFIC_PORT}`,
+    `  use_backend %[str(${POOL_MAP_KEY}),map(${POOL_MAP_PATH},${BACKENDS[0]})]`,
+    '',
+    ...backend('pool_a'),
+    ...backend('pool_b'),
+  ].join('\n');
+}
+
+export const initialPoolMap = (): string => `${POOL_MAP_KEY} ${BACKENDS[0]}\n`;
