@@ -53,7 +53,7 @@ export async function startAppReplica(options: AppReplicaOptions): Promise<Docke
   }
   let stopping = false;
   let exited = false;
-  const exit = containerExit(container.getId()).then(() => {
+  void containerExit(container.getId()).then(() => {
     exited = true;
   });
   const url = `http://${LOOPBACK}:${container.getMappedPort(options.spec.port)}`;
@@ -97,7 +97,6 @@ export async function startAppReplica(options: AppReplicaOptions): Promise<Docke
       { code: 'REPLICA_NOT_READY', hint: `see ${logFile}`, cause },
     );
   }
-  void exit;
   return replica;
 }
 

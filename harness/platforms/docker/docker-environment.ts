@@ -28,8 +28,9 @@ export async function provisionDockerEnvironment(cell: Cell, context: ProvisionC
     const network = await startCellNetwork(labels('network'));
     started.defer(async () => void (await network.stop()));
     context.event(`network ${network.getName()} created`);
-    const [database, haproxy] = await Promise.all([
-      startPostgres({ network, labels: labels('database'), logDir: context.logDir, image: cell.scenario.databaseImage, timeoutMs: INFRA_START_TIMEOUT_MS, signal: context.signal }).then((db) => started.use(db)),
+    // Both start at once; each one that started is owned by the stack even when the other failed.
+    const [databaseStart, haproxyStart] = await Promise.allSettled([
+      startPostgres({ network, labels: labels('database'), logDir: context.logDir, image: cell.scenario.databaseImage, timeoutMs: INFRA_START_TIMEOUT_MS, signal: context.signal }),
       startHaproxy({
         network,
         labels: labels('front-door'),
@@ -37,8 +38,13 @@ export async function provisionDockerEnvironment(cell: Cell, context: ProvisionC
         config: { slots: slotsFor(cell.replicas), readyPath: cell.scenario.endpoints.ready },
         timeoutMs: INFRA_START_TIMEOUT_MS,
         signal: context.signal,
-      }).then((door) => started.use(door)),
+      }),
     ]);
+    for (const start of [databaseStart, haproxyStart]) if (start.status === 'fulfilled') started.use(start.value);
+    if (databaseStart.status === 'rejected') throw databaseStart.reason;
+    if (haproxyStart.status === 'rejected') throw haproxyStart.reason;
+    const database = databaseStart.value;
+    const haproxy = haproxyStart.value;
     context.event(`PostgreSQL ready (container ${database.container.getId().slice(0, 12)}, in-network ${redact(database.networkUrl)})`);
     context.event(`HAProxy listening at ${haproxy.url} (container ${haproxy.container.getId().slice(0, 12)})`);
     return new DockerEnvironment(cell, context, network, database, haproxy, started.move());
