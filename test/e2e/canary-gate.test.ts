@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readResults, runCli, tempOut } from '../support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { readResults, runCli, testDir } from '../support/cli.ts';
 
 describe('a canary of a broken release', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
   it('breaches the gate at its first step, sends all traffic back to the old version and fails the cell', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
-    const run = await runCli(['run', 'test/fixtures/e2e/canary-broken-release.yaml', '--out', out.dir]);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/canary-broken-release.yaml', '--out', out]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-    const [cell] = (await readResults(out.dir)).cells;
+    const [cell] = (await readResults(out)).cells;
     expect(cell?.status).toBe('failed');
     expect(cell?.error).toMatchObject({ code: 'CANARY_ABORTED', kind: 'product' });
     expect(cell?.error?.message).toContain('canary stopped at 10%');

@@ -1,18 +1,10 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempOut } from '../support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { runCli, testDir } from '../support/cli.ts';
 
 describe('the command line', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
   /** A private TMPDIR: whatever a command starts leaves its traces there (work folders, database files). */
-  const privateTmp = async () => {
-    const tmp = await tempOut();
-    cleanups.push(tmp.cleanup);
-    return tmp.dir;
-  };
+  const privateTmp = testDir;
 
   it('plan lists the cells of a matrix and starts nothing', async () => {
     const tmp = await privateTmp();

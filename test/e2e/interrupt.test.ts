@@ -2,21 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { labelledProcesses, OWNER_FILE, WORK_DIR_PREFIX } from '../../harness/runner/leftovers.ts';
-import { cliPath, projectRoot, tempOut } from '../support/cli.ts';
+import { cliPath, projectRoot, testDir } from '../support/cli.ts';
 
 describe('Ctrl-C during a run', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
   it('stops every app process and the database, and leaves nothing behind', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
+    const out = await testDir();
     // detached: its own process group, so the signal reaches the whole group as a terminal's Ctrl-C does.
-    const run = execa(process.execPath, [cliPath, 'run', 'matrices/quickstart.yaml', '--only', 'local/1.0.0-to-1.1.0/rolling', '--out', out.dir], {
+    const run = execa(process.execPath, [cliPath, 'run', 'matrices/quickstart.yaml', '--only', 'local/1.0.0-to-1.1.0/rolling', '--out', out], {
       cwd: projectRoot, env: { CI: 'true' }, detached: true, reject: false, stdin: 'ignore',
     });
     let output = '';

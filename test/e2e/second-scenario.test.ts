@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readResults, runCli, tempOut } from '../support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { readResults, runCli, testDir } from '../support/cli.ts';
 
 // A scenario file is all the harness needs: an app that is not sample-app (no database, its own
 // endpoint names and port variable), named by a path outside scenarios/, upgrades and rolls back.
 describe('a second application, described only by its scenario file', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
   it('upgrades and rolls back by rolling and blue-green with zero failed requests', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
-    const run = await runCli(['run', 'test/fixtures/e2e/tiny-http.yaml', '--out', out.dir]);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/tiny-http.yaml', '--out', out]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    const results = await readResults(out.dir);
+    const results = await readResults(out);
     expect(results.cells.map((cell) => cell.id)).toEqual(['local/1.0-to-2.0/rolling', 'local/1.0-to-2.0/blue-green']);
     for (const cell of results.cells) {
       expect(cell.status).toBe('passed');

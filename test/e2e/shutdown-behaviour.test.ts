@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readResults, runCli, tempOut } from '../support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { readResults, runCli, testDir } from '../support/cli.ts';
 
 // The harness must tell an app that finishes in-flight requests on SIGTERM from one that drops
 // them: same app, same slow reads, same rolling upgrade; only the shutdown differs.
 describe('rolling upgrade of an app under traffic, judged by its shutdown', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
   it('fails the failedRequests gate when shutdown drops in-flight requests', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
-    const run = await runCli(['run', 'test/fixtures/e2e/abrupt-shutdown.yaml', '--out', out.dir]);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/abrupt-shutdown.yaml', '--out', out]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-    const [cell] = (await readResults(out.dir)).cells;
+    const [cell] = (await readResults(out)).cells;
     expect(cell?.status).toBe('failed');
     expect(cell?.error).toBeNull();
     expect(cell?.traffic?.failures).toBeGreaterThan(0);
@@ -29,11 +23,10 @@ describe('rolling upgrade of an app under traffic, judged by its shutdown', () =
   });
 
   it('passes with zero failures when shutdown finishes in-flight requests', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
-    const run = await runCli(['run', 'test/fixtures/e2e/slow-reads.yaml', '--out', out.dir]);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/slow-reads.yaml', '--out', out]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    const [cell] = (await readResults(out.dir)).cells;
+    const [cell] = (await readResults(out)).cells;
     expect(cell?.status).toBe('passed');
     expect(cell?.traffic?.failures).toBe(0);
     expect(cell?.traffic?.requests).toBeGreaterThan(100);

@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readResults, runCli, tempOut } from '../support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { readResults, runCli, testDir } from '../support/cli.ts';
 
 describe('the write ledger', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
   it('catches an app that acknowledges writes it never stores, though no request failed', async () => {
-    const out = await tempOut();
-    cleanups.push(out.cleanup);
-    const run = await runCli(['run', 'test/fixtures/e2e/lose-writes.yaml', '--out', out.dir]);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/lose-writes.yaml', '--out', out]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-    const [cell] = (await readResults(out.dir)).cells;
+    const [cell] = (await readResults(out)).cells;
     expect(cell?.status).toBe('failed');
     expect(cell?.traffic?.failures).toBe(0);
     expect(cell?.integrity?.writesAcknowledged).toBeGreaterThan(10);

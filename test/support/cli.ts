@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { onTestFinished } from 'vitest';
 import type { RunResults } from '../../harness/results.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -28,6 +29,13 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 export async function tempOut(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'uh-test-out-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A temporary folder for the current test, removed when it finishes. */
+export async function testDir(): Promise<string> {
+  const out = await tempOut();
+  onTestFinished(() => out.cleanup());
+  return out.dir;
 }
 
 export async function readResults(outDir: string): Promise<RunResults> {
