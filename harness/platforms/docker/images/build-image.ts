@@ -49,6 +49,8 @@ export async function buildCachedImage(recipe: ImageRecipe, options: { force?: b
     await rm(context, { recursive: true, force: true });
   }
   const id = (await inspectImage(recipe.tag))?.id ?? '';
+  // The image the tag named before is now nameless: remove it, unless a container still uses it.
+  if (existing && existing.id !== id) await docker(['image', 'rm', existing.id], { timeoutMs: 60_000 }).catch(() => undefined);
   return { tag: recipe.tag, id, built: true, durationMs: Math.round(performance.now() - started) };
 }
 
