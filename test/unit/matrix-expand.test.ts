@@ -56,8 +56,8 @@ describe('expandMatrix', () => {
     expect(later).toMatchObject({ replicas: 1, rollback: true, slo: 0.99, deadlineMs: 60_000, traffic: { rate: 20 } });
     expect(later?.gates).toEqual({ unintendedRestarts: 0, p99LatencyMs: 500, longestOutageMs: 15000 });
     expect(byId.get('local/1.1.0-to-2.0.0/rolling')?.gates).toEqual({ unintendedRestarts: 0, failedRequests: 0, p99LatencyMs: 500 });
-    expect(byId.get('local/1.1.0-to-2.0.0/canary')?.methodOptions).toEqual({ canarySteps: [25, 100], canaryStepMs: 1000 });
-    expect(byId.get('local/1.1.0-to-2.0.0/blue-green')?.methodOptions).toEqual({ canarySteps: [10, 50, 100], canaryStepMs: 1000 });
+    expect(byId.get('local/1.1.0-to-2.0.0/canary')?.methodOptions).toEqual({ canarySteps: [25, 100], canaryStepMs: 1000, rollingOrder: 'start-first' });
+    expect(byId.get('local/1.1.0-to-2.0.0/blue-green')?.methodOptions).toEqual({ canarySteps: [10, 50, 100], canaryStepMs: 1000, rollingOrder: 'start-first' });
   });
 
   it('is pure: the same input gives equal cells and the config is left as it was', async () => {

@@ -35,7 +35,7 @@ describe('loadMatrix: valid files', () => {
     expect(matrix.cells.map((cell) => cell.id)).toEqual(['local/1.0.0-to-1.1.0/rolling', 'local/1.1.0-to-2.0.0/rolling']);
     expect(matrix.cells[0]?.traffic).toEqual({ rate: 200, timeoutMs: 2000, warmUpMs: 1500, settleMs: 1500 });
     expect(matrix.cells[0]).toMatchObject({ replicas: 2, slo: 0.999, rollback: false, deadlineMs: 300_000, gates: { lostWrites: 0 } });
-    expect(matrix.cells[0]?.methodOptions).toEqual({ canarySteps: [10, 50, 100], canaryStepMs: 1000 });
+    expect(matrix.cells[0]?.methodOptions).toEqual({ canarySteps: [10, 50, 100], canaryStepMs: 1000, rollingOrder: 'start-first' });
   });
 
   it('loads the quickstart matrix with the sample-app scenario: 8 cells', async () => {
