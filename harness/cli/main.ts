@@ -25,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'folder for the reports (default: reports/<run-id>)')
     .option('--concurrency <n>', 'cells run at once', positiveInt, 2)
     .option('--only <glob>', 'run only cells whose id matches (comma-separated globs), e.g. "local/*/rolling"')
-    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string }) => {
+    .option('--keep', 'keep each environment after its cell (traffic stopped) until Ctrl-C, for inspection')
+    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string; keep?: boolean }) => {
       exitCode = await runCommand(matrix, options);
     });
 
