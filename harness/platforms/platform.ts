@@ -42,7 +42,7 @@ export interface ComponentIdentity {
 export interface Replica {
   readonly id: string;
   readonly version: string;
-  /** Base URL the front door forwards to. */
+  /** Base URL the harness can reach from the host (verification, inspection); the front door may use another address. */
   readonly url: string;
   /** SIGTERM, wait up to the scenario's grace period, then kill. Idempotent. */
   stop(): Promise<void>;
