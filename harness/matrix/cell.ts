@@ -59,6 +59,11 @@ export interface HttpEndpoint {
   path: string;
 }
 
+export interface BrowserJourney {
+  path: string;
+  form: string;
+}
+
 export interface Scenario {
   name: string;
   /** Absolute path of the scenario file and its folder (commands run relative to it). */
@@ -73,6 +78,8 @@ export interface Scenario {
     read: HttpEndpoint;
     /** The write endpoint takes JSON {key, value} and must make it readable at read.path + '/' + key. */
     write?: HttpEndpoint & { readBack: string };
+    /** The browser probe's journey: load `path`, fill the text inputs of `form` (a CSS selector) with a unique value, submit, expect the value on the resulting page. */
+    browser?: BrowserJourney;
   };
   /** Seconds a replica may take to become ready, and to stop after SIGTERM before it is killed. */
   startTimeoutMs: number;

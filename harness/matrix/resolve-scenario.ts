@@ -14,7 +14,11 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     versions: config.versions.map((entry) => resolveVersion(config, entry, dir)),
     upgradeStops: config.upgradeStops,
     endpoints: config.endpoints,
-    probes: config.probes.write ? { read: config.probes.read, write: config.probes.write } : { read: config.probes.read },
+    probes: {
+      read: config.probes.read,
+      ...(config.probes.write ? { write: config.probes.write } : {}),
+      ...(config.probes.browser ? { browser: config.probes.browser } : {}),
+    },
     startTimeoutMs: config.timeouts.startMs,
     stopGraceMs: config.timeouts.stopGraceMs,
   };

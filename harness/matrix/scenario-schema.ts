@@ -48,6 +48,14 @@ export const imageBuildSchema = z
   })
   .meta({ id: 'imageBuild', description: 'How `upgrade-harness images build` builds the app image of every version' });
 
+/** The browser probe's journey: load a page, fill its form's text inputs with a unique value, submit, expect the value on the resulting page. */
+const browserJourneySchema = z
+  .strictObject({
+    path: httpPath.default('/').meta({ description: 'Page holding the form' }),
+    form: z.string().min(1).default('form').meta({ description: 'CSS selector of the form to fill and submit' }),
+  })
+  .meta({ id: 'browserJourney', description: 'Browser probe: load path, fill every text input of the form with a unique value, submit, expect that value in the resulting page' });
+
 const versionEntrySchema = z.strictObject({
   version: versionSchema,
   env: envSchema.optional().meta({ description: 'Merged into the env of run.*, preMigrate and postMigrate' }),
@@ -64,6 +72,7 @@ export const scenarioSchema = z
     probes: z.strictObject({
       read: endpointSchema,
       write: endpointSchema.extend({ readBack: httpPath }).optional(),
+      browser: browserJourneySchema.optional(),
     }),
     timeouts: z
       .strictObject({ startMs: z.int().positive().default(15_000), stopGraceMs: z.int().min(0).default(5000) })

@@ -67,6 +67,22 @@ function phasesPanel(traffic: TrafficSummary): string {
   return panel('Traffic by phase', rows.length ? table(['phase', 'requests', 'failed', 'p50 / p95 / p99'], rows) : emptyNote('no traffic'));
 }
 
+/** Each probe on its own: a browser journey failing while plain requests pass points at the page, not the service. */
+function probesPanel(traffic: TrafficSummary): string {
+  // results.json files written before per-probe figures existed have none.
+  const probes = Object.entries(traffic.byProbe ?? {});
+  if (probes.length === 0) return '';
+  const rows = probes.map(([probe, figures]) => [
+    probe,
+    figures.requests,
+    figures.failures,
+    formatPercent(figures.availability),
+    formatMs(figures.longestOutageMs),
+    [figures.latencyMs.p50, figures.latencyMs.p95, figures.latencyMs.p99].map(formatMs).join(' / '),
+  ]);
+  return panel('Traffic by probe', table(['probe', 'requests', 'failed', 'availability', 'longest outage', 'p50 / p95 / p99'], rows));
+}
+
 function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
   const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: cell.id });
   return [
@@ -76,6 +92,7 @@ function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
     gatesPanel(cell),
     outagesPanel(traffic),
     phasesPanel(traffic),
+    probesPanel(traffic),
     countsTable('Failures by class', traffic.failuresByClass, 'failed'),
     countsTable('Failures by version', traffic.failuresByVersion, 'failed'),
     countsTable('Requests by version', traffic.requestsByVersion, 'requests'),

@@ -1,11 +1,16 @@
 // junit.xml: build a tree, then let xmlbuilder2 serialize and escape it. Valid against the JUnit
-// schema Jenkins' xUnit plugin uses (junit-10.xsd): no <properties> in <testcase>, times in seconds.
-// `failure` is a broken expectation (a gate or the upgrade itself); `error` is a broken environment.
+// schema Jenkins' xUnit plugin uses (junit-10.xsd): no <properties> and no `file` in <testcase>,
+// times in seconds. `failure` is a broken expectation (a gate or the upgrade itself); `error` is a
+// broken environment.
+// What consumers read: GitLab shows a testcase's classname as its suite and the *text* of
+// <failure>/<error>/<skipped> (it ignores the message attribute and <system-out> but for
+// attachments); Jenkins shows the message attribute as the error, the text as the stack trace, and
+// <system-out>. So the verdict's text repeats what a reader needs: what broke and how to reproduce.
 import { create } from 'xmlbuilder2';
 import type { CellResult, RunResults } from '../results.ts';
 import { countStatuses } from './verdict.ts';
 import { describeBreach, formatMs } from './format.ts';
-import { cellMeasureLines } from './measure-lines.ts';
+import { cellMeasureLines, cellMeasures } from './measure-lines.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -36,6 +41,11 @@ function outageLines(cell: CellResult): string[] {
   });
 }
 
+/** The last lines of every verdict's text: a reader of the CI view alone can rerun the cell. */
+function whereToLook(cell: CellResult): string[] {
+  return [`reproduce: ${cell.reproduce}`, ...(cell.logs ? [`logs: ${cell.logs}`] : [])];
+}
+
 function addVerdict(testcase: XMLBuilder, cell: CellResult): void {
   const error = cell.error;
   if (cell.status === 'failed') {
@@ -46,13 +56,30 @@ function addVerdict(testcase: XMLBuilder, cell: CellResult): void {
       ? `${breaches.length} gate${breaches.length === 1 ? '' : 's'} breached: ${breaches.join('; ')}`
       : (error?.message ?? 'cell failed');
     const type = breaches.length ? 'gate' : (error?.code ?? 'failed');
-    testcase.ele('failure', { message: attr(message), type: attr(type) }).txt(xmlSafe(lines.join('\n')));
+    testcase.ele('failure', { message: attr(message), type: attr(type) }).txt(xmlSafe([...lines, ...whereToLook(cell)].join('\n')));
   } else if (cell.status === 'error') {
     const message = error?.message ?? 'cell errored';
-    const body = error ? `${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}` : message;
-    testcase.ele('error', { message: attr(message), type: attr(error?.code ?? 'error') }).txt(xmlSafe(body));
+    const body = error ? `${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}` : message;
+    testcase.ele('error', { message: attr(message), type: attr(error?.code ?? 'error') }).txt(xmlSafe([body, ...whereToLook(cell)].join('\n')));
   } else if (cell.status === 'skipped') {
-    testcase.ele('skipped', { message: attr(error?.message ?? 'skipped') });
+    const reason = error?.message ?? 'skipped';
+    testcase.ele('skipped', { message: attr(reason) }).txt(xmlSafe(reason));
+  }
+}
+
+/**
+ * The suite's properties: what it ran, and each cell's measures named `<cell id>.<measure>` (the
+ * schema allows properties on suites only), so a CI tool can chart a figure across builds.
+ */
+function addProperties(suite: XMLBuilder, results: RunResults, platform: string, cells: readonly CellResult[]): void {
+  const properties = suite.ele('properties');
+  const add = (name: string, value: string) => properties.ele('property', { name: attr(name), value: attr(value) });
+  add('runId', results.runId);
+  add('matrix', results.matrix);
+  add('platform', platform);
+  for (const cell of cells) {
+    add(`${cell.id}.status`, cell.status);
+    for (const [name, value] of cellMeasures(cell)) add(`${cell.id}.${name}`, value);
   }
 }
 
@@ -107,6 +134,7 @@ export function renderJunitXml(results: RunResults): string {
       time: seconds(suiteTimeMs(cells)),
       timestamp: attr(earliestStart(cells, results.startedAt)),
     });
+    addProperties(suite, results, platform, cells);
     for (const cell of cells) {
       const testcase = suite.ele('testcase', {
         name: attr(cell.id),

@@ -1,6 +1,7 @@
 // The endpoints. Each handler returns [status, body]; server.mjs writes it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, readJsonBody } from './http-util.mjs';
+import { createPages } from './pages.mjs';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -37,9 +38,13 @@ export function createRouter({ config, release, pool, isShuttingDown }) {
     return [201, { key, value }];
   }
 
+  const page = createPages({ release, pool });
+
   /** @returns {Promise<[number, unknown]>} */
   return async function route(req) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const answered = await page(req, path);
+    if (answered) return answered;
     const get = req.method === 'GET';
     if (get && path === '/healthz') return [200, { status: 'ok' }];
     if (get && path === '/readyz') return ready();

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import pg from 'pg';
 import { describeVariants, readConfig } from './config.mjs';
-import { HttpError, sendJson } from './http-util.mjs';
+import { HttpError, sendResponse } from './http-util.mjs';
 import { describeError, log } from './log.mjs';
 import { releaseFor } from './releases.mjs';
 import { createRouter } from './routes.mjs';
@@ -58,7 +58,7 @@ const server = http.createServer(async (req, res) => {
   }
   // The client may have gone away (or an abrupt stop destroyed the socket) meanwhile.
   if (res.destroyed || res.writableEnded) return;
-  sendJson(res, status, body, { version: config.version, closing: shuttingDown });
+  sendResponse(res, status, body, { version: config.version, closing: shuttingDown });
 });
 
 function shutdownGracefully(signal) {
