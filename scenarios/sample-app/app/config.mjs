@@ -21,6 +21,8 @@ export function readConfig(env = process.env) {
     throw new Error(`SAMPLE_APP_READ_DELAY_MS "${env.SAMPLE_APP_READ_DELAY_MS}" must be a whole number of milliseconds`);
   }
   return {
+    // 127.0.0.1 unless told otherwise: a container must listen on its own interface instead.
+    host: env.HOST || '127.0.0.1',
     port,
     databaseUrl: env.DATABASE_URL,
     version: env.APP_VERSION.trim(),

@@ -96,9 +96,9 @@ server.on('error', (error) => {
   log(`cannot start: ${describeError(error)}`);
   process.exit(1);
 });
-server.listen(config.port, '127.0.0.1', () => {
+server.listen(config.port, config.host, () => {
   log(
-    `${config.version} (release ${release.release}) listening on http://127.0.0.1:${config.port}, pid ${process.pid}` +
+    `${config.version} (release ${release.release}) listening on http://${config.host}:${config.port}, pid ${process.pid}` +
       describeVariants(config),
   );
 });
