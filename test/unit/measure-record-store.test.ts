@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CHUNK_ROWS } from '../../harness/traffic/chunked-column.ts';
 import { classifyError, classifyStatus, outcomeCode, outcomeName } from '../../harness/traffic/outcome.ts';
 import { RecordStore } from '../../harness/traffic/record-store.ts';
 
@@ -46,7 +48,61 @@ describe('RecordStore', () => {
     const seen: number[] = [];
     store.forEach((i) => seen.push(store.sentMs(i)));
     expect(seen).toEqual([0, 1, 2, 3, 4]);
-    expect(store.bytesPerRecord()).toBeCloseTo((8 * 24) / 5);
+    // 8 rows allocated of 20 bytes each (capacity given), 5 used.
+    expect(store.bytesPerRecord()).toBeCloseTo((8 * 20) / 5);
+  });
+});
+
+describe('RecordStore chunked storage', () => {
+  it('holds at most 30 bytes per row at every length (grown by half, then in fixed chunks)', () => {
+    const store = new RecordStore();
+    let worst = 0;
+    for (let n = 1; n <= 3 * CHUNK_ROWS + 5; n++) {
+      store.push(n, n, 1, 0, 200, null);
+      worst = Math.max(worst, store.bytesPerRecord());
+    }
+    expect(worst).toBeLessThanOrEqual(30);
+    expect(worst).toBeGreaterThan(20); // growth does leave some unused room
+  });
+
+  it('keeps every row exactly across the first array and the fixed chunks', () => {
+    const store = new RecordStore();
+    const n = 2 * CHUNK_ROWS + CHUNK_ROWS / 2;
+    for (let i = 0; i < n; i++) store.push(i * 2 - 0.5, i * 2 + 1 / 3, i % 1000, i % 8, 100 + (i % 500), i % 7 === 0 ? `v${i % 3}` : null);
+    for (const i of [0, CHUNK_ROWS - 1, CHUNK_ROWS, 2 * CHUNK_ROWS - 1, 2 * CHUNK_ROWS, n - 1]) {
+      expect(store.sentMs(i)).toBe(i * 2 + 1 / 3);
+      expect(store.scheduledMs(i)).toBeCloseTo(i * 2 - 0.5, 4);
+      expect(store.durationMs(i)).toBe(i % 1000);
+      expect(store.outcome(i)).toBe(i % 8);
+      expect(store.status(i)).toBe(100 + (i % 500));
+      expect(store.versionName(store.versionIndex(i))).toBe(i % 7 === 0 ? `v${i % 3}` : null);
+    }
+    expect(store.sentMs(n)).toBeNaN();
+  });
+
+  it('reads back what was pushed, for any rows and any initial capacity', () => {
+    const row = fc.record({
+      scheduled: fc.double({ min: 0, max: 1e7, noNaN: true }),
+      lag: fc.double({ min: 0, max: 60_000, noNaN: true }),
+      duration: fc.integer({ min: 0, max: 100_000 }),
+      outcome: fc.integer({ min: 0, max: 7 }),
+      status: fc.integer({ min: 0, max: 599 }),
+      version: fc.option(fc.constantFrom('1.0.0', '2.0.0'), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(row, { maxLength: 300 }), (capacity, rows) => {
+        const store = new RecordStore(capacity);
+        rows.forEach((r) => store.push(r.scheduled, r.scheduled + r.lag, r.duration, r.outcome, r.status, r.version));
+        expect(store.length).toBe(rows.length);
+        rows.forEach((r, i) => {
+          expect(store.sentMs(i)).toBe(r.scheduled + r.lag);
+          // The schedule is kept as a float32 lag behind the send time: exact to well under 1 us.
+          expect(Math.abs(store.scheduledMs(i) - r.scheduled)).toBeLessThan(0.005);
+          expect([store.durationMs(i), store.outcome(i), store.status(i)]).toEqual([r.duration, r.outcome, r.status]);
+          expect(store.versionName(store.versionIndex(i))).toBe(r.version);
+        });
+      }),
+    );
   });
 });
 
