@@ -28,6 +28,8 @@ export interface CellRunContext {
 }
 
 const TRAFFIC_TICK_MS = 1000;
+/** Every request is also appended to the cell's requests.csv this often, so a long cell is on disk as it runs. */
+const FLUSH_EVERY_TICKS = 10;
 
 /**
  * One cell, as a list of steps whose teardowns run in reverse whatever happens:
@@ -74,11 +76,20 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     timeline.event(`every replica and every sampled request reports ${version}`);
     return checkLedger();
   };
+  let flushing: Promise<void> = Promise.resolve();
+  const flushRecords = (): Promise<void> => {
+    // One probe after another, never two flushes at once: each appends only rows not yet written.
+    flushing = flushing.then(async () => {
+      for (const probe of probes) await probe.records.appendCsv(join(logDir, 'requests.csv'), probe.name);
+    });
+    return flushing;
+  };
   const stopTraffic = async () => {
     clearInterval(ticker);
     if (trafficStoppedAt !== undefined) return;
     trafficStoppedAt = now();
     await Promise.all(probes.map((probe) => probe.stop()));
+    await flushRecords();
   };
 
   const steps: Step[] = [
@@ -163,7 +174,9 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   ];
 
   let lastTick = { at: now(), requests: 0 };
+  let ticks = 0;
   async function tick() {
+    if (++ticks % FLUSH_EVERY_TICKS === 0) void flushRecords().catch(() => undefined);
     const stats = probes.map((probe) => probe.stats());
     const requests = stats.reduce((sum, s) => sum + s.requests, 0);
     const failures = stats.reduce((sum, s) => sum + s.failures, 0);
