@@ -76,7 +76,21 @@ export const ledgerHasWriteEndpoint: CrossRule = (config, scenario) =>
     ? [{ path: ['probes', 'write-ledger'], message: `scenario ${scenario.name} has no write endpoint (probes.write): add one, or drop the write-ledger probe` }]
     : [];
 
-export const crossRules: CrossRule[] = [hopVersionsExist, hopsGoForward, hopsKeepUpgradeStops, whenVersionsExist, versionsRunOnPlatforms, ledgerHasWriteEndpoint];
+/** The browser probe follows the scenario's journey; without one it has nothing to do. */
+export const browserHasJourney: CrossRule = (config, scenario) =>
+  config.probes?.browser && !scenario.probes.browser
+    ? [{ path: ['probes', 'browser'], message: `scenario ${scenario.name} has no browser journey (probes.browser: { path, form }): add one, or drop the browser probe` }]
+    : [];
+
+export const crossRules: CrossRule[] = [
+  hopVersionsExist,
+  hopsGoForward,
+  hopsKeepUpgradeStops,
+  whenVersionsExist,
+  versionsRunOnPlatforms,
+  ledgerHasWriteEndpoint,
+  browserHasJourney,
+];
 
 function versionsOf(scenario: Scenario): string[] {
   return scenario.versions.map((version) => version.version);

@@ -27,6 +27,13 @@ describe('named rules', () => {
     ]);
   });
 
+  it('probes need what they use: a write endpoint for the ledger, a journey for the browser', async () => {
+    expect(await problems('probe-rules.yaml')).toEqual([
+      'probe-rules.yaml:7 probes.write-ledger: scenario tiny-http has no write endpoint (probes.write): add one, or drop the write-ledger probe',
+      'probe-rules.yaml:8 probes.browser: scenario tiny-http has no browser journey (probes.browser: { path, form }): add one, or drop the browser probe',
+    ]);
+  });
+
   it('a path may not skip an upgrade stop either', async () => {
     expect(await problems('path-skips-stop.yaml')).toEqual([
       'path-skips-stop.yaml:4 path[1]: 1.0.0 -> 2.0.0 skips required upgrade stop 1.1.0; upgrade to 1.1.0 first',
