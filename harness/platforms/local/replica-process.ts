@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { UpgradeFailedError } from '../../errors.ts';
 import type { CommandSpec } from '../../matrix/cell.ts';
-import { logTail } from '../../util/log-tail.ts';
-import { waitFor } from '../../util/wait-for.ts';
+import { awaitReady } from '../await-ready.ts';
 import type { Replica } from '../platform.ts';
 
 export interface ReplicaProcessOptions {
@@ -62,31 +61,6 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
       clearTimeout(timer);
     },
   };
-  try {
-    await waitFor(() => isReady(url + options.readyPath), {
-      what: `replica ${options.id} (${options.version}) to be ready at ${url}${options.readyPath}`,
-      timeoutMs: options.startTimeoutMs,
-      signal: options.signal,
-      logTail: () => logTail(logFile),
-      giveUp: () => (exited ? new Error('exited') : null),
-    });
-  } catch (cause) {
-    const died = exited;
-    await replica.stop();
-    if (options.signal.aborted) throw cause;
-    const tail = (await logTail(logFile, 8)).join('\n  ');
-    throw new UpgradeFailedError(
-      died
-        ? `replica ${options.id} (${options.version}) exited before it was ready (exit code ${(await exit).exitCode})\n  ${tail}`
-        : `replica ${options.id} (${options.version}) was not ready within ${options.startTimeoutMs} ms\n  ${tail}`,
-      { code: 'REPLICA_NOT_READY', hint: `see ${logFile}`, cause },
-    );
-  }
+  await awaitReady(replica, { readyPath: options.readyPath, startTimeoutMs: options.startTimeoutMs, signal: options.signal, logFile });
   return replica;
-}
-
-async function isReady(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-  await response.body?.cancel();
-  return response.status === 200;
 }
