@@ -21,8 +21,13 @@ type Measured = Pick<CellResult, 'traffic' | 'errorBudget' | 'integrity' | 'roll
 
 /** Figures and gate verdicts of a cell, for the upgrade and (separately) for the rollback. */
 export function measureCell(cell: Cell, timeline: Timeline, m: CellMeasurements): Measured {
+  // Only the phases the window overlaps: the upgrade's figures list no rollback phase, and the other way round.
   const summarize = (window: { fromMs: number; toMs: number }): TrafficSummary =>
-    summarizeProbes(m.probes, { ...window, originMs: timeline.originMs, phases: timeline.spansMs() });
+    summarizeProbes(m.probes, {
+      ...window,
+      originMs: timeline.originMs,
+      phases: timeline.spansMs().filter((phase) => phase.endMs > window.fromMs && phase.startMs < window.toMs),
+    });
   if (m.probes.length === 0) return { traffic: null, errorBudget: null, integrity: m.integrity, rollback: null, gates: [] };
   const upgrade = summarize(m.upgradeWindow);
   const rollback = m.rollbackWindow ? summarize(m.rollbackWindow) : null;
