@@ -7,39 +7,8 @@
 
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import type { ChildMessage, MemberSpec, MemberStatus, ParentMessage } from './front-door-protocol.ts';
 import { SmoothWeightedPicker } from './weighted-picker.ts';
-
-export interface MemberSpec {
-  id: string;
-  url: string;
-  weight: number;
-  /** The replica's version: named on the front door's own 502s so a dropped request is attributed. */
-  version: string;
-}
-
-export type ControlRequest =
-  | { type: 'setPool'; members: MemberSpec[] }
-  | { type: 'upsert'; member: MemberSpec }
-  | { type: 'drain'; id: string }
-  | { type: 'remove'; id: string }
-  | { type: 'status' }
-  | { type: 'shutdown' };
-
-export interface MemberStatus {
-  id: string;
-  url: string;
-  weight: number;
-  /** removed: gone from the pool, still finishing requests in flight. */
-  state: 'active' | 'draining' | 'removed';
-  healthy: boolean;
-  inFlight: number;
-}
-
-export type ChildMessage =
-  | { type: 'listening'; port: number }
-  | { type: 'ack'; requestId: number; status?: MemberStatus[]; error?: string };
-
-export type ParentMessage = { requestId: number } & ControlRequest;
 
 interface Member {
   id: string;

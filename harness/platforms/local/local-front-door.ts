@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { InfrastructureError, WaitTimeoutError } from '../../errors.ts';
 import { logTail } from '../../util/log-tail.ts';
 import type { FrontDoor, PoolMember } from '../platform.ts';
-import type { ChildMessage, ControlRequest, MemberSpec, MemberStatus, ParentMessage } from './front-door-process.ts';
+import type { ChildMessage, ControlRequest, MemberSpec, MemberStatus, ParentMessage } from './front-door-protocol.ts';
 
-export type { MemberStatus } from './front-door-process.ts';
+export type { MemberStatus } from './front-door-protocol.ts';
 
 export interface LocalFrontDoorOptions {
   /** Readiness path checked on every member, e.g. the scenario's endpoints.ready. */
