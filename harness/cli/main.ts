@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, HarnessError } from '../errors.ts';
 import { formatConfigError } from '../matrix/format-config-error.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { gcCommand } from './gc-command.ts';
 import { imagesBuildCommand } from './images-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -57,6 +58,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--force', 'rebuild even when the inputs did not change')
     .action(async (options: { scenario?: string[]; force?: boolean }) => {
       exitCode = await imagesBuildCommand(options);
+    });
+
+  program
+    .command('doctor')
+    .description('check what this machine can run (Node, PostgreSQL binaries, Docker and images, Chromium, k6)')
+    .action(async () => {
+      exitCode = await doctorCommand();
     });
 
   program

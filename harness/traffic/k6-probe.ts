@@ -1,10 +1,10 @@
 import { execa } from 'execa';
-import { constants } from 'node:fs';
-import { access, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InfrastructureError } from '../errors.ts';
+import { onPath } from '../tools/on-path.ts';
 import { K6OutputParser, type K6Request } from './k6-output.ts';
 import { OUTCOME_OK } from './outcome.ts';
 import { ProbeUnavailable, type RunningProbe } from './probe.ts';
@@ -128,18 +128,4 @@ export async function startK6Probe(options: K6ProbeOptions): Promise<RunningProb
       await stop();
     },
   };
-}
-
-/** Whether an executable of that name is on PATH. */
-async function onPath(name: string): Promise<boolean> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      await access(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
 }

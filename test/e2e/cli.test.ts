@@ -48,11 +48,19 @@ describe('the command line', () => {
     expect((await runCli(['run'])).exitCode).toBe(2);
     expect((await runCli(['run', 'matrices/quickstart.yaml', '--concurrency', 'zero'])).exitCode).toBe(2);
     expect((await runCli(['frobnicate'])).exitCode).toBe(2);
-    for (const command of ['run', 'plan', 'report', 'gc']) {
+    for (const command of ['run', 'plan', 'report', 'gc', 'doctor']) {
       const help = await runCli([command, '--help']);
       expect(help.exitCode, command).toBe(0);
       expect(help.stdout).toContain(`upgrade-harness ${command}`);
     }
+  });
+
+  it('doctor says what this machine can run and what is absent, and passes when the local platform can run', async () => {
+    const doctor = await runCli(['doctor'], { UPGRADE_HARNESS_CHROMIUM: '/nonexistent/chromium' });
+    expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toMatch(/^ok +Node 2[2-9]/m);
+    expect(doctor.stdout).toMatch(/^ok +PostgreSQL binaries/m);
+    expect(doctor.stdout).toMatch(/^absent +Chromium \(browser probe\): .*\/nonexistent\/chromium/m);
   });
 
   it('--only that matches no cell is a usage error', async () => {
