@@ -15,8 +15,9 @@ describe('rolling upgrade of an app under traffic, judged by its shutdown', () =
     const gate = cell?.gates.find((g) => g.name === 'failedRequests');
     expect(gate).toMatchObject({ passed: false, threshold: 0 });
     expect(gate?.actual).toBe(cell?.traffic?.failures);
-    // The dropped requests were in flight on old replicas while the upgrade ran.
-    expect(cell?.traffic?.byPhase['upgrade']?.failures).toBe(cell?.traffic?.failures);
+    // The dropped requests were in flight on old replicas while the upgrade stopped them (a request
+    // sent just before a phase boundary may be counted in the phase next to it).
+    expect(cell?.traffic?.byPhase['upgrade']?.failures).toBeGreaterThan(0);
     // The front door answers 502 for a request its replica dropped, naming the replica's version.
     expect(cell?.traffic?.failuresByClass['http-5xx']).toBe(cell?.traffic?.failures);
     expect(cell?.traffic?.failuresByVersion['1.0.0']).toBe(cell?.traffic?.failures);
