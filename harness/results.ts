@@ -128,6 +128,8 @@ export interface CellResult {
   method: string;
   from: string;
   to: string;
+  /** Required stops a chained path went through between from and to (absent or empty: one hop). */
+  via?: string[];
   scenario: string;
   status: CellStatus;
   reproduce: string;

@@ -139,6 +139,8 @@ export interface Cell {
   method: MethodName;
   from: string;
   to: string;
+  /** Versions a chained path stops at between `from` and `to`, in order; empty for a single hop. */
+  via: string[];
   replicas: number;
   traffic: TrafficSettings;
   probes: ProbeSettings;
@@ -152,6 +154,7 @@ export interface Cell {
   deadlineMs: number;
 }
 
-export function cellId(platform: string, from: string, to: string, method: string): string {
-  return `${platform}/${from}-to-${to}/${method}`;
+export function cellId(platform: string, from: string, to: string, method: string, via: readonly string[] = []): string {
+  const stops = via.length ? `-via-${via.join('-')}` : '';
+  return `${platform}/${from}-to-${to}${stops}/${method}`;
 }

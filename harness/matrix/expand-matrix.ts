@@ -12,6 +12,12 @@ interface CellKey {
   to: string;
 }
 
+/** The upgrades a cell makes: one hop, or (chained) a whole path through its stops. */
+function routesOf(config: MatrixConfig): { from: string; to: string; via: string[] }[] {
+  if (config.chained && config.path) return [{ from: config.path[0]!, to: config.path.at(-1)!, via: config.path.slice(1, -1) }];
+  return hopsOf(config).map(({ from, to }) => ({ from, to, via: [] }));
+}
+
 type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs'>;
 
 const DEFAULT_LEDGER_RATE = 10;
@@ -23,12 +29,12 @@ export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFil
   const cells: Cell[] = [];
   const probes = probeSettings(config, scenario, matrixFile);
   for (const platform of config.platforms) {
-    for (const { from, to } of hopsOf(config)) {
+    for (const { from, to, via } of routesOf(config)) {
       for (const method of config.methods) {
         const key: CellKey = { platform, method, from, to };
         if (config.exclude.some((when) => matches(when, key))) continue;
         const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
-        cells.push({ id: cellId(platform, from, to, method), matrix: config.name, matrixFile, scenario, ...key, ...settings, probes });
+        cells.push({ id: cellId(platform, from, to, method, via), matrix: config.name, matrixFile, scenario, ...key, via, ...settings, probes });
       }
     }
   }

@@ -9,6 +9,10 @@ export function hopsOrPath(config: MatrixConfig): FoundIssue[] {
   return [];
 }
 
+export function chainedNeedsPath(config: MatrixConfig): FoundIssue[] {
+  return config.chained && !config.path ? [{ path: ['chained'], message: 'chained walks a path: give path (a list of versions) instead of hops' }] : [];
+}
+
 export function canaryStepsAscendToFull(config: MatrixConfig): FoundIssue[] {
   const check = (steps: number[] | undefined, path: PathSegment[]): FoundIssue[] => {
     if (!steps) return [];
@@ -57,4 +61,4 @@ export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
   ];
 }
 
-export const matrixRules = [hopsOrPath, canaryStepsAscendToFull, noDuplicates, whenNamesSomething];
+export const matrixRules = [hopsOrPath, chainedNeedsPath, canaryStepsAscendToFull, noDuplicates, whenNamesSomething];

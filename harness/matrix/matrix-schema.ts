@@ -94,6 +94,10 @@ export const matrixSchema = z
     platforms: z.array(platformSchema).min(1),
     hops: z.array(hopSchema).min(1).optional().meta({ description: 'Explicit hops; give either hops or path' }),
     path: z.array(versionSchema).min(2).optional().meta({ description: 'Versions in order, expanded into consecutive hops; give either hops or path' }),
+    chained: z
+      .boolean()
+      .default(false)
+      .meta({ description: "With path: one cell per platform and method walks the whole path in one environment under continuous traffic (a customer's upgrade path through its required stops), instead of a cell per hop" }),
     methods: z.array(methodSchema).min(1),
     replicas: replicasSchema.default(2),
     traffic: z

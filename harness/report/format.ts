@@ -57,6 +57,6 @@ export function failingGates(cell: CellResult): string[] {
 }
 
 /** Hop label used as a grid row and in headings. */
-export function hopLabel(cell: { from: string; to: string }): string {
-  return `${cell.from} → ${cell.to}`;
+export function hopLabel(cell: { from: string; to: string; via?: string[] }): string {
+  return [cell.from, ...(cell.via ?? []), cell.to].join(' → ');
 }

@@ -26,7 +26,7 @@ function renderEntry({ cell, anchor }: GridEntry): string {
 
 export function renderGrid(entries: readonly GridEntry[]): string {
   const columnKey = (cell: CellResult): string => `${cell.platform}\u0000${cell.method}`;
-  const hopKey = (cell: CellResult): string => `${cell.from}\u0000${cell.to}`;
+  const hopKey = (cell: CellResult): string => [cell.from, ...(cell.via ?? []), cell.to].join('\u0000');
   const columns = firstSeen(entries.map((entry) => columnKey(entry.cell)));
   const hops = firstSeen(entries.map((entry) => hopKey(entry.cell)));
   const byPosition = new Map<string, GridEntry[]>();

@@ -36,6 +36,7 @@ const FLUSH_EVERY_TICKS = 10;
  * provision -> install(from) -> warm-up traffic -> migrate-pre -> upgrade -> settle -> verify
  * -> [rollback -> settle -> verify] | [finalize -> migrate-post -> settle] -> stop traffic -> teardown.
  * Rolling back happens before the post-deployment migration: that migration is the point of no return.
+ * A chained path repeats migrate-pre .. post-settle for each required stop before its last hop.
  */
 export async function runCell(cell: Cell, context: CellRunContext): Promise<CellResult> {
   const startedAt = now();
@@ -76,6 +77,29 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     timeline.event(`every replica and every sampled request reports ${version}`);
     return checkLedger();
   };
+  // A chained path names each hop's phases after its version ("upgrade 1.1.0"); a single hop keeps plain names.
+  const phaseOf = (name: string, version: string) => (cell.via.length > 0 ? `${name} ${version}` : name);
+  const upgradeTo = async (version: string) => {
+    timeline.phase(phaseOf('migrate-pre', version));
+    await env!.migrate(version, 'pre');
+    timeline.phase(phaseOf('upgrade', version));
+    await method.upgrade(deployment!, version, methodContext);
+    integrity = await settleAndVerify(phaseOf('settle', version), phaseOf('verify', version), version);
+  };
+  /** Retires what the method kept for a return, then the contract migration: no way back after it. */
+  const complete = async (version: string) => {
+    timeline.phase(phaseOf('finalize', version));
+    await method.finalize?.(deployment!, methodContext);
+    timeline.phase(phaseOf('migrate-post', version));
+    await env!.migrate(version, 'post');
+    timeline.phase(phaseOf('post-settle', version));
+    await hold(cell.traffic.settleMs, signal);
+    // Once more, now that the contract migration ran: writes taken since verify count too.
+    integrity = (await checkLedger()) ?? integrity;
+  };
+  /** A rollback returns to the last version the path completed: the last required stop, or `from`. */
+  const rollbackTo = cell.via.at(-1) ?? cell.from;
+
   let flushing: Promise<void> = Promise.resolve();
   const flushRecords = (): Promise<void> => {
     // One probe after another, never two flushes at once: each appends only rows not yet written.
@@ -140,11 +164,12 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     {
       title: 'upgrade',
       setup: async () => {
-        timeline.phase('migrate-pre');
-        await env!.migrate(cell.to, 'pre');
-        timeline.phase('upgrade');
-        await method.upgrade(deployment!, cell.to, methodContext);
-        integrity = await settleAndVerify('settle', 'verify', cell.to);
+        // Every required stop of a chained path is reached and completed before the next hop.
+        for (const stop of cell.via) {
+          await upgradeTo(stop);
+          await complete(stop);
+        }
+        await upgradeTo(cell.to);
       },
     },
     cell.rollback
@@ -152,24 +177,12 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
           title: 'rollback',
           setup: async () => {
             timeline.phase('rollback');
-            await method.upgrade(deployment!, cell.from, methodContext);
-            rollbackIntegrity = await settleAndVerify('rollback-settle', 'rollback-verify', cell.from);
+            await method.upgrade(deployment!, rollbackTo, methodContext);
+            rollbackIntegrity = await settleAndVerify('rollback-settle', 'rollback-verify', rollbackTo);
             await method.finalize?.(deployment!, methodContext);
           },
         }
-      : {
-          title: 'complete',
-          setup: async () => {
-            timeline.phase('finalize');
-            await method.finalize?.(deployment!, methodContext);
-            timeline.phase('migrate-post');
-            await env!.migrate(cell.to, 'post');
-            timeline.phase('post-settle');
-            await hold(cell.traffic.settleMs, signal);
-            // Once more, now that the contract migration ran: writes taken since verify count too.
-            integrity = (await checkLedger()) ?? integrity;
-          },
-        },
+      : { title: 'complete', setup: () => complete(cell.to) },
     { title: 'stop traffic', setup: stopTraffic },
   ];
 
@@ -212,6 +225,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     method: cell.method,
     from: cell.from,
     to: cell.to,
+    via: cell.via,
     scenario: cell.scenario.name,
     status: error ? (error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed',
     reproduce: `${context.reproduceBase} --only '${cell.id}'`,

@@ -63,7 +63,7 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
 function skipped(cell: Cell, reproduceBase: string): CellResult {
   const at = isoAt(now());
   return {
-    id: cell.id, platform: cell.platform, method: cell.method, from: cell.from, to: cell.to, scenario: cell.scenario.name,
+    id: cell.id, platform: cell.platform, method: cell.method, from: cell.from, to: cell.to, via: cell.via, scenario: cell.scenario.name,
     status: 'skipped', reproduce: `${reproduceBase} --only '${cell.id}'`, startedAt: at, finishedAt: at, durationMs: 0,
     phases: [], events: [], traffic: null, errorBudget: null, integrity: null, rollback: null, gates: [],
     error: { code: 'ABORTED', message: 'not started: the run was interrupted', hint: null, kind: 'aborted' }, logs: null,

@@ -34,6 +34,12 @@ describe('named rules', () => {
     ]);
   });
 
+  it('chained walks a path, so it needs one', async () => {
+    expect(await problems('chained-hops.yaml')).toEqual([
+      'chained-hops.yaml:5 chained: chained walks a path: give path (a list of versions) instead of hops',
+    ]);
+  });
+
   it('a path may not skip an upgrade stop either', async () => {
     expect(await problems('path-skips-stop.yaml')).toEqual([
       'path-skips-stop.yaml:4 path[1]: 1.0.0 -> 2.0.0 skips required upgrade stop 1.1.0; upgrade to 1.1.0 first',

@@ -27,3 +27,18 @@ describe('probes of a cell', () => {
     expect(cells[0]?.rollback).toBe(true);
   });
 });
+
+describe('a chained path', () => {
+  it('is one cell per platform and method that goes through every stop', async () => {
+    const { cells } = await loadMatrix(join(root, 'matrices/customer-path.yaml'));
+    expect(cells.map((cell) => [cell.id, cell.from, cell.via, cell.to])).toEqual([
+      ['local/1.0.0-to-2.0.0-via-1.1.0/rolling', '1.0.0', ['1.1.0'], '2.0.0'],
+      ['local/1.0.0-to-2.0.0-via-1.1.0/blue-green', '1.0.0', ['1.1.0'], '2.0.0'],
+    ]);
+  });
+
+  it('a single hop goes via nothing', async () => {
+    const { cells } = await loadMatrix(join(root, 'matrices/quickstart.yaml'));
+    expect(cells.every((cell) => cell.via.length === 0)).toBe(true);
+  });
+});
