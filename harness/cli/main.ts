@@ -4,6 +4,7 @@ import { ConfigError, HarnessError } from '../errors.ts';
 import { formatConfigError } from '../matrix/format-config-error.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { gateCommand } from './gate-command.ts';
 import { gcCommand } from './gc-command.ts';
 import { imagesBuildCommand } from './images-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -58,6 +59,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--force', 'rebuild even when the inputs did not change')
     .action(async (options: { scenario?: string[]; force?: boolean }) => {
       exitCode = await imagesBuildCommand(options);
+    });
+
+  program
+    .command('gate')
+    .description("judge a finished run by a release policy's gates: exit 0 when it may ship, 1 when not, with why")
+    .argument('<results>', 'results.json written by a run')
+    .requiredOption('--policy <file>', 'release policy YAML, e.g. matrices/release-policy.yaml')
+    .action(async (results: string, options: { policy: string }) => {
+      exitCode = await gateCommand(results, options);
     });
 
   program

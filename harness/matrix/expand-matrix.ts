@@ -83,7 +83,7 @@ function applyOverride(settings: CellSettings, override: MatrixOverride): CellSe
 }
 
 /** A number sets a gate, null removes it, an absent key leaves it as it was. */
-function mergeGates(gates: GateThresholds, changes: Partial<Record<keyof GateThresholds, number | null>> | undefined): GateThresholds {
+export function mergeGates(gates: GateThresholds, changes: Partial<Record<keyof GateThresholds, number | null>> | undefined): GateThresholds {
   const merged: GateThresholds = { ...gates };
   for (const [name, value] of Object.entries(changes ?? {}) as [keyof GateThresholds, number | null | undefined][]) {
     if (value === null) delete merged[name];

@@ -2,6 +2,7 @@
 // generated from the zod schemas so they cannot drift; a test checks they are current.
 import { join } from 'node:path';
 import * as z from 'zod';
+import { policySchema } from '../gates/policy-schema.ts';
 import { matrixSchema } from './matrix-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
 
@@ -15,6 +16,7 @@ export function jsonSchemaFiles(): GeneratedFile[] {
   return [
     { path: join('matrices', 'matrix.schema.json'), content: render(matrixSchema) },
     { path: join('scenarios', 'scenario.schema.json'), content: render(scenarioSchema) },
+    { path: join('matrices', 'policy.schema.json'), content: render(policySchema) },
   ];
 }
 

@@ -43,7 +43,7 @@ const gateFields = {
 } satisfies Record<keyof GateThresholds, z.ZodType>;
 
 /** null removes a gate (including the defaults lostWrites: 0 and unintendedRestarts: 0). */
-const gatesSchema = z
+export const gatesSchema = z
   .strictObject({
     failedRequests: gateFields.failedRequests.nullable().optional(),
     longestOutageMs: gateFields.longestOutageMs.nullable().optional(),

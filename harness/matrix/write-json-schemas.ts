@@ -1,4 +1,4 @@
-// `npm run schemas`: regenerates matrices/matrix.schema.json and scenarios/scenario.schema.json.
+// `npm run schemas`: regenerates the JSON Schema files (matrix, scenario, release policy).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jsonSchemaFiles } from './json-schemas.ts';

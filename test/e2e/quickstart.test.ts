@@ -61,6 +61,21 @@ describe('the quickstart matrix on the local platform', () => {
     expect(await readFile(join(out.dir, 'summary.md'), 'utf8')).toContain('8 of 8 cells passed');
   });
 
+  it('gate judges the run by a release policy: the bundled one passes, a no-outage policy fails recreate', async () => {
+    const results = join(out.dir, 'results.json');
+    const release = await runCli(['gate', results, '--policy', 'matrices/release-policy.yaml']);
+    expect(release.exitCode, release.stdout + release.stderr).toBe(0);
+    expect(release.stdout).toContain('PASS - 8 of 8 cells meet the policy');
+    const strict = await runCli(['gate', results, '--policy', 'test/fixtures/policies/no-outage.yaml']);
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stdout).toMatch(/FAIL local\/1\.0\.0-to-1\.1\.0\/recreate: upgrade longestOutageMs \d+(\.\d+)? breaches maximum 0/);
+    expect(strict.stdout).toContain('ok   local/1.0.0-to-1.1.0/rolling');
+    const broken = await runCli(['gate', results, '--policy', 'test/fixtures/policies/broken.yaml']);
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.yaml:2 gates\.failedRequests: /);
+    expect(broken.stderr).toMatch(/broken\.yaml:3 require: /);
+  });
+
   it('report re-renders every report from results.json alone', async () => {
     for (const file of ['junit.xml', 'report.html', 'summary.md']) await rm(join(out.dir, file));
     const report = await runCli(['report', join(out.dir, 'results.json')]);

@@ -1,0 +1,21 @@
+// A release policy: the gates a release manager holds a finished run to (`upgrade-harness gate`),
+// in the matrix file's own terms, so the same thresholds read the same way in both places.
+import * as z from 'zod';
+import { gatesSchema, whenSchema } from '../matrix/matrix-schema.ts';
+
+export const policySchema = z
+  .strictObject({
+    name: z.string().optional(),
+    gates: gatesSchema.optional().meta({ description: 'Thresholds for every cell' }),
+    overrides: z
+      .array(z.strictObject({ when: whenSchema, gates: gatesSchema }))
+      .default([])
+      .meta({ description: 'Applied in order to the cells they match' }),
+    require: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: 'Cell id globs that must be in the run and pass, e.g. "*/*/rolling"' }),
+  })
+  .meta({ title: 'upgrade-harness release policy' });
+
+export type Policy = z.output<typeof policySchema>;
