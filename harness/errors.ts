@@ -66,3 +66,13 @@ export class AbortedError extends HarnessError {
     super(reason, { code: 'ABORTED' });
   }
 }
+
+/** A cell ran past its deadline: no verdict (something hung or the machine was too slow). */
+export class DeadlineError extends HarnessError {
+  constructor(deadlineMs?: number) {
+    super(`the cell ran past its deadline${deadlineMs ? ` of ${deadlineMs} ms` : ''}`, {
+      code: 'DEADLINE',
+      hint: "raise deadlineMs in the matrix, or see in the cell's logs what hung",
+    });
+  }
+}

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AbortedError } from '../errors.ts';
+import { AbortedError, DeadlineError } from '../errors.ts';
 
 /**
  * One step of a cell. Its teardown is registered before its setup runs, so a setup that fails
@@ -62,10 +62,10 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-export function abortReason(signal: AbortSignal): AbortedError {
+export function abortReason(signal: AbortSignal): AbortedError | DeadlineError {
   const reason: unknown = signal.reason;
   if (reason instanceof AbortedError) return reason;
-  if (reason instanceof Error && reason.name === 'TimeoutError') return new AbortedError('the cell ran past its deadline');
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new DeadlineError();
   return new AbortedError(reason instanceof Error ? reason.message : 'interrupted');
 }
 
