@@ -1,10 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { labelledProcesses, OWNER_FILE, WORK_DIR_PREFIX } from '../../harness/runner/leftovers.ts';
+import { labelledProcesses } from '../../harness/runner/leftovers.ts';
 import { cliPath, projectRoot, testDir } from '../support/cli.ts';
+import { workDirsOf } from '../support/leftovers.ts';
 
 describe('Ctrl-C during a run', () => {
   it('stops every app process and the database, and leaves nothing behind', async () => {
@@ -34,14 +32,3 @@ describe('Ctrl-C during a run', () => {
     expect(await workDirsOf(runId!)).toEqual([]);
   });
 });
-
-/** Temporary folders of this run (other tests run beside this one), found by their owner file. */
-async function workDirsOf(runId: string): Promise<string[]> {
-  const mine: string[] = [];
-  for (const entry of await readdir(tmpdir())) {
-    if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
-    const owner = await readFile(join(tmpdir(), entry, OWNER_FILE), 'utf8').catch(() => '{}');
-    if ((JSON.parse(owner) as { runId?: string }).runId === runId) mine.push(entry);
-  }
-  return mine;
-}
