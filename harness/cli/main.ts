@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     .description("judge a finished run by a release policy's gates: exit 0 when it may ship, 1 when not, with why")
     .argument('<results>', 'results.json written by a run')
     .requiredOption('--policy <file>', 'release policy YAML, e.g. matrices/release-policy.yaml')
-    .action(async (results: string, options: { policy: string }) => {
+    .option('--baseline <results>', "an earlier run's results.json: cells may not regress past the policy's baseline limits")
+    .action(async (results: string, options: { policy: string; baseline?: string }) => {
       exitCode = await gateCommand(results, options);
     });
 

@@ -24,8 +24,13 @@ export interface PolicyVerdict {
  * Judges a finished run against a policy. A cell passes when it produced measurements, its upgrade
  * did not fail, and every gate the policy sets for it holds - whatever thresholds the matrix used.
  */
-export function applyPolicy(results: RunResults, policy: Policy): PolicyVerdict {
-  const cells = results.cells.map((cell) => judgeCell(cell, thresholdsFor(cell, policy)));
+export function applyPolicy(results: RunResults, policy: Policy, baseline?: RunResults): PolicyVerdict {
+  const cells = results.cells.map((cell) => {
+    const verdict = judgeCell(cell, thresholdsFor(cell, policy));
+    const before = baseline?.cells.find((candidate) => candidate.id === cell.id);
+    if (policy.baseline && before?.traffic && cell.traffic) addBaselineGates(verdict, cell, before, policy.baseline);
+    return verdict;
+  });
   const missing = policy.require.filter((glob) => !results.cells.some((cell) => picomatch.isMatch(cell.id, glob)));
   const required = (id: string) => policy.require.some((glob) => picomatch.isMatch(id, glob));
   for (const verdict of cells) {
@@ -60,3 +65,25 @@ function judgeCell(cell: CellResult, thresholds: GateThresholds): CellVerdict {
 }
 
 const formatNumber = (value: number): string => String(Math.round(value * 1000) / 1000);
+
+/**
+ * Regression against the same cell of an earlier run (OpenShift judges disruption against history
+ * the same way): a figure may grow by the policy's factor, plus a slack for tiny baselines.
+ */
+function addBaselineGates(verdict: CellVerdict, cell: CellResult, before: CellResult, limits: NonNullable<Policy['baseline']>): void {
+  const figures = [
+    ['longestOutageMs', limits.longestOutageMs, (c: CellResult) => c.traffic!.longestOutageMs],
+    ['p99LatencyMs', limits.p99LatencyMs, (c: CellResult) => c.traffic!.latencyMs.p99],
+  ] as const;
+  for (const [name, factor, figure] of figures) {
+    if (factor === undefined) continue;
+    const threshold = figure(before) * factor + limits.slackMs;
+    const actual = figure(cell);
+    const gate: GateResult = { name: `${name} vs baseline`, threshold, actual, passed: actual <= threshold, scope: 'upgrade' };
+    verdict.gates.push(gate);
+    if (!gate.passed) {
+      verdict.problems.push(`${name} ${formatNumber(actual)} regressed from ${formatNumber(figure(before))} in the baseline (limit ${formatNumber(threshold)})`);
+      verdict.passed = false;
+    }
+  }
+}

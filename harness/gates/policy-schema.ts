@@ -11,6 +11,14 @@ export const policySchema = z
       .array(z.strictObject({ when: whenSchema, gates: gatesSchema }))
       .default([])
       .meta({ description: 'Applied in order to the cells they match' }),
+    baseline: z
+      .strictObject({
+        longestOutageMs: z.number().min(1).optional().meta({ description: 'At most this many times the baseline cell\'s longest outage (plus slackMs)' }),
+        p99LatencyMs: z.number().min(1).optional().meta({ description: 'At most this many times the baseline cell\'s p99 latency (plus slackMs)' }),
+        slackMs: z.number().min(0).default(50).meta({ description: 'Added to every limit, so a 3 ms baseline does not make 7 ms a regression' }),
+      })
+      .optional()
+      .meta({ description: 'With `gate --baseline <results.json>`: how much worse than the same cell in an earlier run a cell may be' }),
     require: z
       .array(z.string().min(1))
       .default([])

@@ -62,15 +62,18 @@ describe('the quickstart matrix on the local platform', () => {
   });
 
   it('gate judges the run by a release policy: the bundled one passes, a no-outage policy fails recreate', async () => {
-    const results = join(out.dir, 'results.json');
-    const release = await runCli(['gate', results, '--policy', 'matrices/release-policy.yaml']);
+    const resultsFile = join(out.dir, 'results.json');
+    const release = await runCli(['gate', resultsFile, '--policy', 'matrices/release-policy.yaml']);
     expect(release.exitCode, release.stdout + release.stderr).toBe(0);
     expect(release.stdout).toContain('PASS - 8 of 8 cells meet the policy');
-    const strict = await runCli(['gate', results, '--policy', 'test/fixtures/policies/no-outage.yaml']);
+    const strict = await runCli(['gate', resultsFile, '--policy', 'test/fixtures/policies/no-outage.yaml']);
     expect(strict.exitCode).toBe(1);
     expect(strict.stdout).toMatch(/FAIL local\/1\.0\.0-to-1\.1\.0\/recreate: upgrade longestOutageMs \d+(\.\d+)? breaches maximum 0/);
     expect(strict.stdout).toContain('ok   local/1.0.0-to-1.1.0/rolling');
-    const broken = await runCli(['gate', results, '--policy', 'test/fixtures/policies/broken.yaml']);
+    const againstItself = await runCli(['gate', resultsFile, '--policy', 'matrices/release-policy.yaml', '--baseline', resultsFile]);
+    expect(againstItself.exitCode, againstItself.stdout).toBe(0);
+    expect(againstItself.stdout).toContain(`against run ${results.runId}: PASS`);
+    const broken = await runCli(['gate', resultsFile, '--policy', 'test/fixtures/policies/broken.yaml']);
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/broken\.yaml:2 gates\.failedRequests: /);
     expect(broken.stderr).toMatch(/broken\.yaml:3 require: /);

@@ -48,3 +48,24 @@ describe('a release policy applied to a finished run', () => {
     expect(verdict.cells[1]?.problems).toContain('required by the policy');
   });
 });
+
+describe('a release policy against a baseline run', () => {
+  const withOutage = (ms: number) => {
+    const cell = gateFailedCell();
+    return { ...cell, traffic: { ...cell.traffic!, longestOutageMs: ms } };
+  };
+
+  it('fails a cell whose longest outage grew past factor x baseline + slack', () => {
+    const verdict = applyPolicy(sampleRun([withOutage(842)]), policy({ baseline: { longestOutageMs: 1.5, slackMs: 50 } }), sampleRun([withOutage(500)]));
+    expect(verdict.passed).toBe(false);
+    expect(verdict.cells[0]?.gates.find((gate) => gate.name === 'longestOutageMs vs baseline')).toMatchObject({ threshold: 800, actual: 842, passed: false });
+    expect(verdict.cells[0]?.problems).toEqual(['longestOutageMs 842 regressed from 500 in the baseline (limit 800)']);
+  });
+
+  it('passes within the limit, and judges no baseline for a cell the earlier run did not have', () => {
+    expect(applyPolicy(sampleRun([withOutage(790)]), policy({ baseline: { longestOutageMs: 1.5 } }), sampleRun([withOutage(500)])).passed).toBe(true);
+    const unmatched = applyPolicy(sampleRun([withOutage(842)]), policy({ baseline: { longestOutageMs: 1 } }), sampleRun([passedCell()]));
+    expect(unmatched.passed).toBe(true);
+    expect(unmatched.cells[0]?.gates).toEqual([]);
+  });
+});

@@ -2,8 +2,13 @@
 // maintenance) and a frontend that routes by a one-entry map. The front door fills slots through
 // the runtime API; a pool switch fills the idle backend, then flips the map entry, which is a
 // single runtime command: every request routed after it goes to the new pool, none before.
+// A second map names the version of the replica in each filled slot, so an error HAProxy answers
+// itself (a replica dropped the request or refused it) still says which version failed.
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 export const POOL_MAP_PATH = '/etc/haproxy/pool.map';
+/** `<backend>/<slot> <version>` for every filled slot; the front door keeps it through the runtime API. */
+export const VERSION_MAP_PATH = '/etc/haproxy/versions.map';
+export const UPSTREAM_VERSION_HEADER = 'X-Upstream-Version';
 export const TRAFFIC_PORT = 8080;
 export const RUNTIME_API_PORT = 9999;
 export const BACKENDS = ['pool_a', 'pool_b'] as const;
@@ -18,6 +23,8 @@ export interface HaproxyConfigOptions {
 }
 
 export const slotName = (index: number): string => `s${index + 1}`;
+/** The version map's key: slot names repeat in both backends. */
+export const versionMapKey = (backend: BackendName, slot: string): string => `${backend}/${slot}`;
 
 export function haproxyConfig(options: HaproxyConfigOptions): string {
   const backend = (name: BackendName) => [
@@ -55,10 +62,26 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     'frontend traffic',
     `  bind :${TRAFFIC_PORT}`,
     `  use_backend %[str(${POOL_MAP_KEY}),map(${POOL_MAP_PATH},${BACKENDS[0]})]`,
+    ...upstreamVersionRules(),
     '',
     ...backend('pool_a'),
     ...backend('pool_b'),
   ].join('\n');
 }
 
+/**
+ * http-after-response also runs on the 502/503 HAProxy answers itself. When the app did not name
+ * its version (it never answered), name the version of the slot HAProxy chose, as the local front
+ * door does on its own 502s. No server chosen (503, empty pool) or an empty slot: no header.
+ */
+function upstreamVersionRules(): string[] {
+  return [
+    '  http-after-response set-var(txn.upstream_slot) srv_name',
+    `  http-after-response set-var(txn.upstream_version) be_name,concat(/,txn.upstream_slot),map(${VERSION_MAP_PATH}) if { var(txn.upstream_slot) -m found } !{ res.hdr(x-app-version) -m found }`,
+    `  http-after-response set-header ${UPSTREAM_VERSION_HEADER} %[var(txn.upstream_version)] if { var(txn.upstream_version) -m found }`,
+  ];
+}
+
 export const initialPoolMap = (): string => `${POOL_MAP_KEY} ${BACKENDS[0]}\n`;
+/** Empty: every slot starts empty; HAProxy needs the file to exist when it loads the configuration. */
+export const initialVersionMap = (): string => '# <backend>/<slot> <version>, kept by the front door through the runtime API\n';

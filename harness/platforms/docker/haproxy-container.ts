@@ -4,7 +4,7 @@ import { InfrastructureError } from '../../errors.ts';
 import { logTail } from '../../util/log-tail.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { containerIdentity, logTo, startedOnly } from './container-support.ts';
-import { HAPROXY_CONFIG_PATH, haproxyConfig, initialPoolMap, POOL_MAP_PATH, RUNTIME_API_PORT, TRAFFIC_PORT, type HaproxyConfigOptions } from './haproxy-config.ts';
+import { HAPROXY_CONFIG_PATH, haproxyConfig, initialPoolMap, initialVersionMap, POOL_MAP_PATH, RUNTIME_API_PORT, TRAFFIC_PORT, VERSION_MAP_PATH, type HaproxyConfigOptions } from './haproxy-config.ts';
 import { HaproxyRuntimeApi } from './haproxy-runtime-api.ts';
 import { HAPROXY_IMAGE } from './image-names.ts';
 import { LOOPBACK, LoopbackContainer } from './loopback-container.ts';
@@ -33,6 +33,7 @@ export async function startHaproxy(options: {
     .withCopyContentToContainer([
       { content: haproxyConfig(options.config), target: HAPROXY_CONFIG_PATH },
       { content: initialPoolMap(), target: POOL_MAP_PATH },
+      { content: initialVersionMap(), target: VERSION_MAP_PATH },
     ])
     .withExposedPorts(TRAFFIC_PORT, RUNTIME_API_PORT)
     .withLabels(options.labels)

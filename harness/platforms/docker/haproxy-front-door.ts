@@ -5,9 +5,11 @@
 // already on the old pool finish there; old slots go to maintenance and are freed.
 // upsert/drain/remove change single slots of the active backend; drain is HAProxy's `drain` state
 // (no new requests, in-flight ones finish), remove is `maint` and frees the slot.
+// Every filled slot has its replica's version in HAProxy's version map (see haproxy-config.ts), so
+// the errors HAProxy answers itself name the version of the replica that failed the request.
 import { InfrastructureError } from '../../errors.ts';
 import type { FrontDoor, PoolMember, Replica } from '../platform.ts';
-import { BACKENDS, POOL_MAP_KEY, POOL_MAP_PATH, slotName, type BackendName } from './haproxy-config.ts';
+import { BACKENDS, POOL_MAP_KEY, POOL_MAP_PATH, slotName, VERSION_MAP_PATH, versionMapKey, type BackendName } from './haproxy-config.ts';
 import { parseServersState, type HaproxyRuntimeApi, type ServerState } from './haproxy-runtime-api.ts';
 
 /** Where HAProxy reaches a replica on the cell network (its url is the host-published one). */
@@ -127,6 +129,9 @@ export class HaproxyFrontDoor implements FrontDoor {
   private async fill(backend: BackendName, slot: string, replica: Replica, weight: number): Promise<void> {
     const { ip, port } = networkAddress(replica);
     const server = `${backend}/${slot}`;
+    // The version first: no request reaches the replica before its failures can be attributed.
+    await this.forgetVersion(backend, slot);
+    await this.api.change(`add map ${VERSION_MAP_PATH} ${versionMapKey(backend, slot)} ${replica.version}`);
     await this.api.change(`set server ${server} addr ${ip} port ${port}`);
     await this.api.change(`set server ${server} weight ${weight}`);
     await this.api.change(`set server ${server} health up`);
@@ -135,7 +140,17 @@ export class HaproxyFrontDoor implements FrontDoor {
 
   private async release(backend: BackendName, slot: string): Promise<void> {
     await this.api.change(`set server ${backend}/${slot} state maint`);
+    await this.forgetVersion(backend, slot);
     this.free[backend].push(slot);
+  }
+
+  /** Removes a slot's version entry; `add map` would otherwise keep a stale one beside the new. */
+  private async forgetVersion(backend: BackendName, slot: string): Promise<void> {
+    const command = `del map ${VERSION_MAP_PATH} ${versionMapKey(backend, slot)}`;
+    const answer = (await this.api.send(command)).trim();
+    if (answer !== '' && answer !== 'Key not found.') {
+      throw new InfrastructureError(`HAProxy refused "${command}": ${answer}`, { code: 'HAPROXY_REFUSED' });
+    }
   }
 
   private async expectRunning(backend: BackendName, slots: string[]): Promise<void> {
