@@ -1,5 +1,5 @@
 // Throughput benchmark (npm run bench:throughput): the harness's driver at full speed against
-// autocannon, same trivial server (its own process), same connections, same duration, in one
+// autocannon, same trivial server (its own process, canned responses: see the fixture), same connections, same duration, in one
 // run. The driver runs closed loop through the probe's real request path (startHttpProbe with
 // closedLoop, the lean client of http-client.ts) and records every request in its RecordStore.
 // Rounds alternate which tool goes first. On a shared machine the load of other tenants drifts
@@ -15,7 +15,7 @@ import { startFixtureProcess } from './fixture-process.ts';
 const CONNECTIONS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-const SERVER = fileURLToPath(new URL('../fixtures/hello-server.ts', import.meta.url));
+const SERVER = fileURLToPath(new URL('../fixtures/canned-http-server.ts', import.meta.url));
 
 /** CPU time this process spent per request (both tools run in it): steadier than req/s on a busy machine. */
 async function cpuPerRequest<T extends { rate: number }>(run: () => Promise<T>): Promise<T & { cpuUs: number }> {
