@@ -16,3 +16,17 @@ describe('an upgrade to a release that cannot start', () => {
     expect(Object.keys(cell?.traffic?.requestsByVersion ?? {})).toEqual(['1.0']);
   });
 });
+
+describe('an upgrade whose pre-deployment migration fails', () => {
+  it('fails the cell as a product failure quoting the migration, before any new replica starts', async () => {
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/rolling-failing-migration.yaml', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+    const [cell] = (await readResults(out)).cells;
+    expect(cell?.error).toMatchObject({ code: 'MIGRATION_FAILED', kind: 'product' });
+    expect(cell?.error?.message).toContain('pre-deployment migration of 2.0 exited with code 3');
+    expect(cell?.error?.message).toContain('already has a column named title');
+    expect(cell?.phases.map((phase) => phase.name)).not.toContain('upgrade');
+    expect(cell?.traffic?.failures).toBe(0);
+  });
+});

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import type Dockerode from 'dockerode';
-import { UpgradeFailedError } from '../../errors.ts';
-import { logTail } from '../../util/log-tail.ts';
-import { dockerode } from './docker-runtime.ts';
 import { writeFile } from 'node:fs/promises';
+import type Dockerode from 'dockerode';
+import { migrationFailed, migrationLogFile } from '../migration-outcome.ts';
+import { dockerode } from './docker-runtime.ts';
 
 /**
  * Runs a version's migration command to completion in a one-off container of that version's
@@ -21,7 +19,7 @@ export async function runMigrationContainer(options: {
   timeoutMs: number;
   signal: AbortSignal;
 }): Promise<void> {
-  const logFile = join(options.logDir, `migrate-${options.kind}-${options.version}.log`);
+  const logFile = migrationLogFile(options.logDir, options.kind, options.version);
   const engine = await dockerode();
   const container = await engine.createContainer({
     Image: options.image,
@@ -41,11 +39,7 @@ export async function runMigrationContainer(options: {
     await container.remove({ force: true, v: true }).catch(() => undefined);
   }
   if (outcome !== 'timeout' && outcome.StatusCode === 0) return;
-  const why = outcome === 'timeout' ? `did not finish within ${options.timeoutMs} ms` : `exited with code ${outcome.StatusCode}`;
-  throw new UpgradeFailedError(`${options.kind}-deployment migration of ${options.version} ${why}\n  ${(await logTail(logFile, 8)).join('\n  ')}`, {
-    code: 'MIGRATION_FAILED',
-    hint: `see ${logFile}`,
-  });
+  throw await migrationFailed(options.kind, options.version, logFile, outcome === 'timeout' ? { timeoutMs: options.timeoutMs } : { exitCode: outcome.StatusCode });
 }
 
 /** stdout and stderr, demultiplexed (no TTY): each frame has an 8-byte header. */

@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { execa } from 'execa';
-import { UpgradeFailedError } from '../../errors.ts';
 import type { CommandSpec } from '../../matrix/cell.ts';
-import { logTail } from '../../util/log-tail.ts';
+import { migrationFailed, migrationLogFile } from '../migration-outcome.ts';
 
 /** Runs a scenario's migration command to completion; a non-zero exit fails the upgrade. */
 export async function runMigration(options: {
@@ -14,7 +12,7 @@ export async function runMigration(options: {
   timeoutMs: number;
   signal: AbortSignal;
 }): Promise<void> {
-  const logFile = join(options.logDir, `migrate-${options.kind}-${options.version}.log`);
+  const logFile = migrationLogFile(options.logDir, options.kind, options.version);
   const [file, ...args] = options.spec.command;
   if (!file) return;
   const result = await execa(file, args, {
@@ -28,9 +26,5 @@ export async function runMigration(options: {
     cancelSignal: options.signal,
   });
   if (result.exitCode === 0) return;
-  const why = result.timedOut ? `did not finish within ${options.timeoutMs} ms` : `exited with code ${result.exitCode}`;
-  throw new UpgradeFailedError(
-    `${options.kind}-deployment migration of ${options.version} ${why}\n  ${(await logTail(logFile, 8)).join('\n  ')}`,
-    { code: 'MIGRATION_FAILED', hint: `see ${logFile}` },
-  );
+  throw await migrationFailed(options.kind, options.version, logFile, result.timedOut ? { timeoutMs: options.timeoutMs } : { exitCode: result.exitCode });
 }
