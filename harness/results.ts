@@ -6,7 +6,8 @@ export const SCHEMA_VERSION = 1;
 export type CellStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
 /** A failure class: what went wrong with one request. */
-export type FailureClass = 'refused' | 'reset' | 'timeout' | 'http-5xx' | 'http-4xx' | 'wrong-body' | 'other';
+/** `no-endpoints`: a sample of the Kubernetes endpoints probe saw fewer ready endpoints than its minimum. */
+export type FailureClass = 'refused' | 'reset' | 'timeout' | 'http-5xx' | 'http-4xx' | 'wrong-body' | 'no-endpoints' | 'other';
 
 export interface LatencySummary {
   p50: number;

@@ -1,11 +1,32 @@
 // What the rest of the harness sees of a matrix once it is loaded, validated and expanded:
 // fully resolved data, no defaults left to apply, paths absolute.
 
-export const platformNames = ['local', 'docker'] as const;
+export const platformNames = ['local', 'docker', 'kind', 'k3d', 'kubernetes'] as const;
 export type PlatformName = (typeof platformNames)[number];
+/** Platforms that run a cell in a Kubernetes namespace (one implementation, a cluster provider each). */
+export const kubernetesPlatforms = ['kind', 'k3d', 'kubernetes'] as const satisfies readonly PlatformName[];
+export const isKubernetesPlatform = (platform: PlatformName): platform is (typeof kubernetesPlatforms)[number] =>
+  (kubernetesPlatforms as readonly string[]).includes(platform);
 
-export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary'] as const;
+/** Platforms a scenario's `run:` section speaks of (a process or a container per replica); Kubernetes has its own `kubernetes:` section. */
+export const runPlatforms = ['local', 'docker'] as const satisfies readonly PlatformName[];
+export type RunPlatform = (typeof runPlatforms)[number];
+
+export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary', 'helm'] as const;
 export type MethodName = (typeof methodNames)[number];
+
+/**
+ * The methods each platform carries out. Where the harness orchestrates (local, docker) the generic
+ * methods of methods/; on Kubernetes the cluster does (Deployment strategies, a Service selector,
+ * Helm). A pair missing here is a configuration error.
+ */
+export const methodsByPlatform: Record<PlatformName, readonly MethodName[]> = {
+  local: ['recreate', 'rolling', 'blue-green', 'canary'],
+  docker: ['recreate', 'rolling', 'blue-green', 'canary'],
+  kind: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
+  k3d: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
+  kubernetes: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
+};
 
 /** A program to start: argument array (never a shell string), working folder, environment. */
 export interface CommandSpec {
@@ -52,6 +73,29 @@ export interface ScenarioVersion {
   preMigrate?: CommandSpec;
   /** Run once every replica runs this version (contract). */
   postMigrate?: CommandSpec;
+  /** Kubernetes: this version's Helm values (merged over the chart's) and manifests (absolute path). */
+  kubernetes?: { values: Record<string, unknown>; manifests?: string; image?: string };
+}
+
+/** The scenario's `kubernetes:` section, resolved: paths absolute, names checked. */
+export interface KubernetesPackaging {
+  workload: { deployment: string; service: string; versionLabel: string; port: number };
+  /** StatefulSets whose pods must keep their identity (the database). */
+  stateful: string[];
+  /** Images to load into kind and k3d clusters, every version's app image included. */
+  images: string[];
+  /** A YAML file or folder of one version's objects (absolute); versions may name their own. */
+  manifests?: string;
+  /** Job manifests (absolute) the harness runs as the migrations of a manifest install. */
+  migrations: { pre?: string; post?: string };
+  chart?: {
+    /** Absolute. */
+    path: string;
+    release: string;
+    values: Record<string, unknown>;
+    methodValues: Partial<Record<MethodName, Record<string, unknown>>>;
+    postMigrateValues?: Record<string, unknown>;
+  };
 }
 
 export interface HttpEndpoint {
@@ -86,6 +130,8 @@ export interface Scenario {
   stopGraceMs: number;
   /** Docker platform: the database image; absent means the harness's own (built by `images build`). */
   databaseImage?: string;
+  /** How the application is packaged for Kubernetes (platforms kind, k3d, kubernetes). */
+  kubernetes?: KubernetesPackaging;
 }
 
 export interface TrafficSettings {
@@ -107,8 +153,12 @@ export interface GateThresholds {
   unintendedRestarts?: number;
 }
 
-/** Probes beside `http` (keep-alive requests to the read endpoint at traffic.rate), each optional. */
+/** The probes of a cell; `http` (keep-alive requests to the read endpoint at traffic.rate) unless turned off. */
 export interface ProbeSettings {
+  /** Keep-alive requests to the read endpoint at traffic.rate; off where no front door is reachable (kwok's pods serve nothing). */
+  http: boolean;
+  /** Kubernetes: the Service's ready endpoints sampled from the EndpointSlice watch; fewer than minReady is a failure. */
+  endpoints?: { rate: number; minReady: number };
   /** A fresh TCP connection per request. */
   'http-new-connection'?: { rate: number };
   /** Unique writes, every acknowledged one read back after the upgrade and after a rollback. */
@@ -152,9 +202,31 @@ export interface Cell {
   methodOptions: MethodOptions;
   /** Whole-cell deadline. */
   deadlineMs: number;
+  /** Kubernetes platforms only. */
+  kubernetes?: KubernetesCellSettings;
 }
 
-export function cellId(platform: string, from: string, to: string, method: string, via: readonly string[] = []): string {
+/** How a cell on kind, k3d or an existing cluster gets its cluster and drives its rollouts. */
+export interface KubernetesCellSettings {
+  /** kind/k3d: node Kubernetes version (part of the cell id); absent: the tool's default image. */
+  version?: string;
+  /** kind/k3d: a cluster per cell, or one per run with a namespace per cell. */
+  cluster: 'per-cell' | 'per-run';
+  /** Existing cluster: kubeconfig (absolute) and context; absent: KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string;
+  context?: string;
+  /** Existing cluster: where its front door (the app's Service) is reachable from this machine. */
+  trafficUrl?: string;
+  /** Deployment RollingUpdate parameters (numbers or percentages, as Kubernetes takes them). */
+  maxSurge: number | string;
+  maxUnavailable: number | string;
+  /** How long a rollout may take before it is a product failure (progressDeadlineSeconds-like, ms). */
+  rolloutTimeoutMs: number;
+}
+
+/** `kind@1.34.0/1.0.0-to-1.1.0/rolling`: the Kubernetes version, where a matrix names one, belongs to the platform part. */
+export function cellId(platform: string, from: string, to: string, method: string, via: readonly string[] = [], kubernetesVersion?: string): string {
   const stops = via.length ? `-via-${via.join('-')}` : '';
-  return `${platform}/${from}-to-${to}${stops}/${method}`;
+  const where = kubernetesVersion ? `${platform}@${kubernetesVersion}` : platform;
+  return `${where}/${from}-to-${to}${stops}/${method}`;
 }

@@ -7,7 +7,8 @@ import type { FoundIssue } from './found-issue.ts';
 import { locate, parseYaml, type YamlSource } from './yaml-source.ts';
 import { friendlyMessages, issuesFromZod } from './zod-issues.ts';
 
-export type Rule<T> = (value: T) => FoundIssue[];
+/** A named rule; `file` (absolute) lets it check paths the file names relative to itself. */
+export type Rule<T> = (value: T, file: string) => FoundIssue[];
 
 export interface CheckedFile<T> {
   /** Absent when the YAML itself is broken. */
@@ -27,7 +28,7 @@ export async function checkConfigFile<S extends z.ZodType>(
   const { source } = parsed;
   const result = schema.safeParse(source.data ?? {}, { error: friendlyMessages });
   if (!result.success) return { source, issues: issuesFromZod(result.error, schema, source.data).map((issue) => locate(source, issue)) };
-  const found = rules.flatMap((rule) => rule(result.data));
+  const found = rules.flatMap((rule) => rule(result.data, file));
   return { source, value: result.data, issues: found.map((issue) => locate(source, issue)) };
 }
 

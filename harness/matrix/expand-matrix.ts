@@ -1,7 +1,7 @@
 // Plan, then apply: a validated matrix -> its cells. Pure and deterministic
 // (platform, then hop, then method, each in the order the file gives them).
 import { dirname, resolve } from 'node:path';
-import { cellId, type Cell, type GateThresholds, type MethodName, type PlatformName, type ProbeSettings, type Scenario } from './cell.ts';
+import { cellId, isKubernetesPlatform, type Cell, type GateThresholds, type KubernetesCellSettings, type MethodName, type PlatformName, type ProbeSettings, type Scenario } from './cell.ts';
 import { hopsOf } from './hops.ts';
 import type { MatrixConfig, MatrixOverride, When } from './matrix-schema.ts';
 
@@ -27,18 +27,41 @@ const defaultGates: GateThresholds = { lostWrites: 0, unintendedRestarts: 0 };
 
 export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFile: string): Cell[] {
   const cells: Cell[] = [];
-  const probes = probeSettings(config, scenario, matrixFile);
   for (const platform of config.platforms) {
-    for (const { from, to, via } of routesOf(config)) {
-      for (const method of config.methods) {
-        const key: CellKey = { platform, method, from, to };
-        if (config.exclude.some((when) => matches(when, key))) continue;
-        const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
-        cells.push({ id: cellId(platform, from, to, method, via), matrix: config.name, matrixFile, scenario, ...key, via, ...settings, probes });
+    const probes = probeSettings(config, scenario, matrixFile, platform);
+    for (const kubernetes of kubernetesAxis(config, platform, matrixFile)) {
+      for (const { from, to, via } of routesOf(config)) {
+        for (const method of config.methods) {
+          const key: CellKey = { platform, method, from, to };
+          if (config.exclude.some((when) => matches(when, key))) continue;
+          const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
+          const id = cellId(platform, from, to, method, via, kubernetes?.version);
+          cells.push({ id, matrix: config.name, matrixFile, scenario, ...key, via, ...settings, probes, ...(kubernetes ? { kubernetes } : {}) });
+        }
       }
     }
   }
   return cells;
+}
+
+/**
+ * One entry per Kubernetes version a kind or k3d matrix names (each its own cells), one without a
+ * version otherwise; none of it for platforms that are not Kubernetes.
+ */
+function kubernetesAxis(config: MatrixConfig, platform: PlatformName, matrixFile: string): (KubernetesCellSettings | undefined)[] {
+  if (!isKubernetesPlatform(platform)) return [undefined];
+  const k = config.kubernetes;
+  const common: KubernetesCellSettings = {
+    cluster: k.cluster,
+    maxSurge: k.maxSurge,
+    maxUnavailable: k.maxUnavailable,
+    rolloutTimeoutMs: k.rolloutTimeoutMs,
+    ...(platform === 'kubernetes' && k.kubeconfig ? { kubeconfig: resolve(dirname(matrixFile), k.kubeconfig) } : {}),
+    ...(platform === 'kubernetes' && k.context ? { context: k.context } : {}),
+    ...(platform === 'kubernetes' && k.trafficUrl ? { trafficUrl: k.trafficUrl.replace(/\/$/, '') } : {}),
+  };
+  if (platform === 'kubernetes' || !k.versions) return [common];
+  return k.versions.map((version) => ({ ...common, version }));
 }
 
 /** Every key the `when` names must match; a list matches any of its values. */
@@ -93,13 +116,14 @@ export function mergeGates(gates: GateThresholds, changes: Partial<Record<keyof 
 }
 
 /** The probes every cell runs: as the matrix says, with the write ledger on by default when the app can take writes. */
-function probeSettings(config: MatrixConfig, scenario: Scenario, matrixFile: string): ProbeSettings {
+function probeSettings(config: MatrixConfig, scenario: Scenario, matrixFile: string, platform: PlatformName): ProbeSettings {
   const asked = config.probes ?? {};
-  const probes: ProbeSettings = {};
+  const probes: ProbeSettings = { http: asked.http !== null };
+  if (isKubernetesPlatform(platform) && asked.endpoints !== null) probes.endpoints = { rate: asked.endpoints?.rate ?? 20, minReady: asked.endpoints?.minReady ?? 1 };
   if (asked['http-new-connection']) probes['http-new-connection'] = { ...asked['http-new-connection'] };
   const ledger = asked['write-ledger'];
   if (ledger) probes['write-ledger'] = { ...ledger };
-  else if (ledger === undefined && scenario.probes.write) probes['write-ledger'] = { rate: DEFAULT_LEDGER_RATE };
+  else if (ledger === undefined && probes.http && scenario.probes.write) probes['write-ledger'] = { rate: DEFAULT_LEDGER_RATE };
   if (asked.browser) probes.browser = { ...asked.browser };
   if (asked.k6) probes.k6 = { script: resolve(dirname(matrixFile), asked.k6.script) };
   return probes;

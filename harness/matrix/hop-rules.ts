@@ -1,7 +1,8 @@
 // Named rules that judge a matrix against its scenario: versions, their order, upgrade stops.
-import type { Scenario } from './cell.ts';
+import { isKubernetesPlatform, type Scenario } from './cell.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { hopsOf } from './hops.ts';
+import { scenarioIsPackagedForKubernetes } from './kubernetes-rules.ts';
 import type { MatrixConfig } from './matrix-schema.ts';
 
 export type CrossRule = (config: MatrixConfig, scenario: Scenario) => FoundIssue[];
@@ -61,7 +62,9 @@ export const whenVersionsExist: CrossRule = (config, scenario) => {
 export const versionsRunOnPlatforms: CrossRule = (config, scenario) => {
   const used = new Set(hopsOf(config).flatMap((hop) => [hop.from, hop.to]));
   return config.platforms.flatMap((platform, index) =>
-    scenario.versions
+    isKubernetesPlatform(platform)
+      ? []
+      : scenario.versions
       .filter((version) => used.has(version.version) && version.run[platform] === undefined)
       .map((version) => ({
         path: ['platforms', index],
@@ -90,6 +93,7 @@ export const crossRules: CrossRule[] = [
   versionsRunOnPlatforms,
   ledgerHasWriteEndpoint,
   browserHasJourney,
+  scenarioIsPackagedForKubernetes,
 ];
 
 function versionsOf(scenario: Scenario): string[] {

@@ -1,6 +1,7 @@
 // Named rules on the matrix file alone (those that need its scenario are in hop-rules.ts).
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { hopsOf } from './hops.ts';
+import { httpProbesNeedFrontDoor, kubernetesVersionsNeedClusters, methodsRunOnPlatforms } from './kubernetes-rules.ts';
 import type { MatrixConfig, When } from './matrix-schema.ts';
 
 export function hopsOrPath(config: MatrixConfig): FoundIssue[] {
@@ -61,4 +62,13 @@ export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
   ];
 }
 
-export const matrixRules = [hopsOrPath, chainedNeedsPath, canaryStepsAscendToFull, noDuplicates, whenNamesSomething];
+export const matrixRules = [
+  hopsOrPath,
+  chainedNeedsPath,
+  canaryStepsAscendToFull,
+  noDuplicates,
+  whenNamesSomething,
+  methodsRunOnPlatforms,
+  httpProbesNeedFrontDoor,
+  kubernetesVersionsNeedClusters,
+];

@@ -59,6 +59,15 @@ const rateSchema = z.number().positive().max(10_000).meta({ description: 'Reques
 /** Probes beside `http`; write-ledger is on by default when the scenario has a write endpoint (null turns it off). */
 const probesSchema = z
   .strictObject({
+    http: z.null().optional().meta({ description: 'null turns the http probe off (where no front door is reachable, e.g. kwok pods that serve nothing)' }),
+    endpoints: z
+      .strictObject({
+        rate: rateSchema.default(20),
+        minReady: z.int().min(1).default(1).meta({ description: 'Fewer ready endpoints than this is a failed sample' }),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "Kubernetes: the Service's ready endpoints, sampled from the EndpointSlice watch; on by default on kind, k3d and kubernetes" }),
     'http-new-connection': z.strictObject({ rate: rateSchema.default(20) }).nullable().optional(),
     'write-ledger': z.strictObject({ rate: rateSchema.default(10) }).nullable().optional(),
     browser: z.strictObject({ rate: rateSchema.default(0.5) }).nullable().optional(),
@@ -86,6 +95,30 @@ const overrideSchema = z.strictObject({
 });
 
 const hopSchema = z.strictObject({ from: versionSchema, to: versionSchema });
+
+/** Kubernetes versions are written like node images are tagged: 1.34.0 (a leading v is allowed). */
+const kubernetesVersionSchema = z
+  .string()
+  .regex(/^v?\d+\.\d+\.\d+$/, 'write a Kubernetes version as 1.34.0')
+  .transform((version) => version.replace(/^v/, ''));
+
+const rolloutParameter = z.union([z.int().min(0), z.string().regex(/^\d+%$/, 'a number or a percentage such as 25%')]);
+
+const kubernetesSchema = z
+  .strictObject({
+    cluster: z.enum(['per-cell', 'per-run']).default('per-cell').meta({ description: 'kind/k3d: a cluster per cell, or one per run with a namespace per cell' }),
+    versions: z.array(kubernetesVersionSchema).min(1).optional().meta({ description: 'kind/k3d: node Kubernetes versions, an axis of the matrix (part of each cell id)' }),
+    kubeconfig: z.string().min(1).optional().meta({ description: 'kubernetes (existing cluster): kubeconfig file, relative to this file; default KUBECONFIG, then ~/.kube/config' }),
+    context: z.string().min(1).optional().meta({ description: 'kubernetes (existing cluster): context in the kubeconfig; default its current context' }),
+    trafficUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({ description: "kubernetes (existing cluster): where the app's Service is reachable from this machine (needed by the HTTP probes)" }),
+    maxSurge: rolloutParameter.default(1).meta({ description: 'rolling: Deployment RollingUpdate maxSurge' }),
+    maxUnavailable: rolloutParameter.default(0).meta({ description: 'rolling: Deployment RollingUpdate maxUnavailable' }),
+    rolloutTimeoutMs: z.int().positive().max(3_600_000).default(120_000).meta({ description: 'How long a rollout or Helm operation may take before the upgrade failed' }),
+  })
+  .meta({ id: 'kubernetes', description: 'Platforms kind, k3d and kubernetes' });
 
 export const matrixSchema = z
   .strictObject({
@@ -116,6 +149,7 @@ export const matrixSchema = z
       .prefault({}),
     rolling: z.strictObject({ order: rollingSchema.shape.order.default('start-first') }).prefault({}),
     probes: probesSchema.optional(),
+    kubernetes: kubernetesSchema.prefault({}),
     gates: gatesSchema.optional(),
     overrides: z.array(overrideSchema).default([]).meta({ description: 'Applied in order to the cells they match' }),
     exclude: z.array(whenSchema).default([]).meta({ description: 'Cells to drop' }),

@@ -1,7 +1,7 @@
 // A validated scenario file -> the Scenario the harness runs: defaults applied per version,
 // {{version}} filled in, working folders absolute.
 import { dirname, resolve } from 'node:path';
-import type { CommandSpec, DockerRunSpec, ImageBuildSpec, Scenario, ScenarioVersion } from './cell.ts';
+import type { CommandSpec, DockerRunSpec, ImageBuildSpec, KubernetesPackaging, Scenario, ScenarioVersion } from './cell.ts';
 import { fillPlaceholders } from './placeholders.ts';
 import type { CommandSpecConfig, DockerRunConfig, EnvConfig, ScenarioConfig } from './scenario-schema.ts';
 
@@ -23,7 +23,34 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     stopGraceMs: config.timeouts.stopGraceMs,
   };
   if (config.database) scenario.databaseImage = config.database.image;
+  if (config.kubernetes) scenario.kubernetes = resolveKubernetes(config, dir);
   return scenario;
+}
+
+function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPackaging {
+  const k = config.kubernetes!;
+  const appImages = k.image ? config.versions.map((entry) => fillPlaceholders(k.image!, { version: entry.version })) : [];
+  return {
+    workload: k.workload,
+    stateful: k.stateful,
+    images: [...new Set([...appImages, ...k.images])],
+    ...(k.manifests ? { manifests: resolve(dir, k.manifests) } : {}),
+    migrations: {
+      ...(k.migrations?.pre ? { pre: resolve(dir, k.migrations.pre) } : {}),
+      ...(k.migrations?.post ? { post: resolve(dir, k.migrations.post) } : {}),
+    },
+    ...(k.chart
+      ? {
+          chart: {
+            path: resolve(dir, k.chart.path),
+            release: k.chart.release,
+            values: k.chart.values,
+            methodValues: k.chart.methodValues,
+            ...(k.chart.postMigrateValues ? { postMigrateValues: k.chart.postMigrateValues } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 type VersionConfig = ScenarioConfig['versions'][number];
@@ -41,6 +68,13 @@ function resolveVersion(config: ScenarioConfig, entry: VersionConfig, dir: strin
   const postMigrate = pick(entry.postMigrate, config.defaults.postMigrate);
   if (preMigrate) version.preMigrate = toSpec(preMigrate);
   if (postMigrate) version.postMigrate = toSpec(postMigrate);
+  if (config.kubernetes) {
+    version.kubernetes = {
+      values: entry.kubernetes?.values ?? {},
+      ...(entry.kubernetes?.manifests ? { manifests: resolve(dir, entry.kubernetes.manifests) } : {}),
+      ...(config.kubernetes.image ? { image: fillPlaceholders(config.kubernetes.image, { version: entry.version }) } : {}),
+    };
+  }
   return version;
 }
 

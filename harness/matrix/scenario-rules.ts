@@ -1,7 +1,8 @@
 // Named rules a scenario must meet once its schema passes. Each returns every issue it finds.
-import { platformNames } from './cell.ts';
+import { runPlatforms } from './cell.ts';
 import { closest } from './did-you-mean.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
+import { kubernetesFilesExist } from './kubernetes-rules.ts';
 import { knownPlaceholders, placeholdersIn } from './placeholders.ts';
 import type { CommandSpecConfig, DockerRunConfig, ScenarioConfig } from './scenario-schema.ts';
 
@@ -37,7 +38,7 @@ export function unknownPlaceholders(config: ScenarioConfig): FoundIssue[] {
 /** A version no platform can start is a mistake whatever the matrix says. */
 export function everyVersionRuns(config: ScenarioConfig): FoundIssue[] {
   return config.versions.flatMap((entry, index) => {
-    const runs = platformNames.some((platform) => {
+    const runs = runPlatforms.some((platform) => {
       const own = entry.run?.[platform];
       return own !== undefined ? own !== null : config.defaults.run?.[platform] !== undefined;
     });
@@ -47,7 +48,7 @@ export function everyVersionRuns(config: ScenarioConfig): FoundIssue[] {
   });
 }
 
-export const scenarioRules = [duplicateVersions, upgradeStopsAreVersions, unknownPlaceholders, everyVersionRuns];
+export const scenarioRules = [duplicateVersions, upgradeStopsAreVersions, unknownPlaceholders, everyVersionRuns, kubernetesFilesExist];
 
 function checkText(text: string, path: PathSegment[]): FoundIssue[] {
   return placeholdersIn(text)
@@ -64,11 +65,11 @@ function commandSpecsIn(config: ScenarioConfig): { spec: CommandSpecConfig | Doc
   const add = (spec: CommandSpecConfig | DockerRunConfig | null | undefined, path: PathSegment[]) => {
     if (spec) specs.push({ spec, path });
   };
-  for (const platform of platformNames) add(config.defaults.run?.[platform], ['defaults', 'run', platform]);
+  for (const platform of runPlatforms) add(config.defaults.run?.[platform], ['defaults', 'run', platform]);
   add(config.defaults.preMigrate, ['defaults', 'preMigrate']);
   add(config.defaults.postMigrate, ['defaults', 'postMigrate']);
   config.versions.forEach((entry, index) => {
-    for (const platform of platformNames) add(entry.run?.[platform], ['versions', index, 'run', platform]);
+    for (const platform of runPlatforms) add(entry.run?.[platform], ['versions', index, 'run', platform]);
     add(entry.preMigrate, ['versions', index, 'preMigrate']);
     add(entry.postMigrate, ['versions', index, 'postMigrate']);
   });

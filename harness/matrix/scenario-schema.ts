@@ -1,6 +1,7 @@
 // The scenario file (scenarios/NAME/scenario.yaml): an application under test.
 import * as z from 'zod';
-import { platformNames } from './cell.ts';
+import { runPlatforms } from './cell.ts';
+import { kubernetesScenarioSchema, kubernetesVersionSchema } from './kubernetes-scenario-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
 const httpPath = z.string().startsWith('/', 'must start with "/"');
@@ -31,7 +32,7 @@ export const dockerRunSchema = z
 function runSchema(nullable: boolean) {
   const local = nullable ? commandSpecSchema.nullable() : commandSpecSchema;
   const docker = nullable ? dockerRunSchema.nullable() : dockerRunSchema;
-  const shape = { local: local.optional(), docker: docker.optional() } satisfies Record<(typeof platformNames)[number], z.ZodType>;
+  const shape = { local: local.optional(), docker: docker.optional() } satisfies Record<(typeof runPlatforms)[number], z.ZodType>;
   return z.strictObject(shape).meta({ description: 'How a version runs, per platform' });
 }
 
@@ -62,6 +63,7 @@ const versionEntrySchema = z.strictObject({
   run: runSchema(true).optional(),
   preMigrate: commandSpecSchema.nullable().optional(),
   postMigrate: commandSpecSchema.nullable().optional(),
+  kubernetes: kubernetesVersionSchema.optional(),
 });
 
 export const scenarioSchema = z
@@ -87,6 +89,7 @@ export const scenarioSchema = z
       .prefault({})
       .meta({ description: 'Applied to every version unless the version says otherwise' }),
     versions: z.array(versionEntrySchema).min(1).meta({ description: 'In upgrade order' }),
+    kubernetes: kubernetesScenarioSchema.optional(),
     images: z.strictObject({ app: imageBuildSchema }).optional().meta({ description: 'Docker platform: images built locally' }),
     database: z
       .strictObject({ image: z.string().min(1).meta({ description: 'e.g. postgres:16 (needs a registry); default: the image `images build` makes' }) })

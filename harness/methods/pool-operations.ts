@@ -1,8 +1,8 @@
-import type { Environment, Replica } from '../platforms/platform.ts';
+import type { ReplicaPoolEnvironment, Replica } from '../platforms/platform.ts';
 import type { Deployment, MethodContext } from './upgrade-method.ts';
 
 /** Starts `count` replicas of a version at once and waits until each is ready. */
-export async function startReplicas(env: Environment, version: string, count: number, context: MethodContext): Promise<Replica[]> {
+export async function startReplicas(env: ReplicaPoolEnvironment, version: string, count: number, context: MethodContext): Promise<Replica[]> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => env.startReplica(version)));
   const replicas = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');

@@ -1,8 +1,12 @@
 import type { Cell, MethodName } from '../matrix/cell.ts';
-import type { Environment, Replica } from '../platforms/platform.ts';
+import type { ReplicaPoolEnvironment, Replica } from '../platforms/platform.ts';
 import type { GateResult } from '../results.ts';
 
-/** How an upgrade is carried out. One implementation per method, as sibling files. */
+/**
+ * A method the harness orchestrates itself, on platforms where it starts the replicas and owns the
+ * front door (local, docker). One implementation per method, as sibling files. Platforms with an
+ * orchestrator of their own (Kubernetes) keep their methods beside them instead.
+ */
 export interface UpgradeMethod {
   readonly name: MethodName;
   /**
@@ -17,7 +21,7 @@ export interface UpgradeMethod {
 
 /** The replicas of one application in one environment. */
 export interface Deployment {
-  readonly env: Environment;
+  readonly env: ReplicaPoolEnvironment;
   /** Replicas that serve traffic. */
   live: Replica[];
   /** Replicas kept out of traffic for a fast return (blue-green's old pool). */

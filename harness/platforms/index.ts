@@ -1,11 +1,15 @@
 import type { PlatformName } from '../matrix/cell.ts';
 import { dockerPlatform } from './docker/docker-platform.ts';
+import { existingClusterPlatform, k3dPlatform, kindPlatform } from './kubernetes/kubernetes-platform.ts';
 import { localPlatform } from './local/local-platform.ts';
 import type { Platform } from './platform.ts';
 
 const platforms: Record<PlatformName, Platform> = {
   local: localPlatform,
   docker: dockerPlatform,
+  kind: kindPlatform,
+  k3d: k3dPlatform,
+  kubernetes: existingClusterPlatform,
 };
 
 export function platformFor(name: PlatformName): Platform {

@@ -1,4 +1,6 @@
 import type { Cell, PlatformName } from '../matrix/cell.ts';
+import type { MethodContext } from '../methods/upgrade-method.ts';
+import type { RunningProbe } from '../traffic/probe.ts';
 
 /** Where environments run. One implementation per platform, as sibling folders. */
 export interface Platform {
@@ -14,17 +16,28 @@ export interface ProvisionContext {
   signal: AbortSignal;
   /** A line for the cell's timeline (a step inside the current phase). */
   event(message: string): void;
+  /** How many cells of the run may run at once (a cluster shared by the run publishes that many front doors). */
+  concurrency: number;
+  /**
+   * A resource shared by the run's cells (a kind cluster with a namespace per cell): created by the
+   * first cell that asks for `key`, disposed once the run's last cell is done.
+   */
+  shared<T extends AsyncDisposable>(key: string, create: () => Promise<T>): Promise<T>;
 }
 
-/** A started environment: database, front door, and the replicas the method starts in it. */
+/**
+ * A started environment for one cell. Who moves the application between versions differs by
+ * platform: on local and docker the harness orchestrates replicas through a front door
+ * (ReplicaPoolEnvironment); on Kubernetes the cluster's own controllers (or Helm) do it and the
+ * harness asks and watches. Either way the runner sees one Installation.
+ */
 export interface Environment extends AsyncDisposable {
-  /** Base URL (127.0.0.1) of the front door: all traffic goes here. */
-  readonly trafficUrl: string;
-  readonly frontDoor: FrontDoor;
-  /** Runs a version's pre- or post-deployment migration; throws UpgradeFailedError when it fails. */
-  migrate(version: string, kind: 'pre' | 'post'): Promise<void>;
-  /** Starts one replica of a version and waits until it reports ready. Not yet in the front door. */
-  startReplica(version: string): Promise<Replica>;
+  /** Base URL (127.0.0.1) of the front door, or null where none is reachable from this machine (then no HTTP probe runs). */
+  readonly trafficUrl: string | null;
+  /** Installs `version` by the cell's method, ready to serve; the method then moves it between versions. */
+  install(version: string, context: MethodContext): Promise<Installation>;
+  /** Probes native to the platform (Kubernetes: the Service's ready endpoints), started beside the HTTP ones. */
+  startNativeProbes?(cell: Cell): Promise<RunningProbe[]>;
   /**
    * What no upgrade method may restart or replace (the database, the front door), each with an
    * identity that changes when it is restarted (pid, container id and start time, restart count).
@@ -34,9 +47,38 @@ export interface Environment extends AsyncDisposable {
   describe?(): string[];
 }
 
+/** One application installed in an environment, moved between versions by the cell's method. */
+export interface Installation {
+  /**
+   * Runs a version's pre- or post-deployment migration; throws UpgradeFailedError when it fails.
+   * Where the method carries the migration out itself (a Helm hook), returns a line saying so for
+   * the timeline instead.
+   */
+  migrate(version: string, kind: 'pre' | 'post'): Promise<string | void>;
+  /** Moves every replica to `to` under traffic; on return all traffic is served by `to`. Also how a rollback returns. */
+  upgrade(to: string, context: MethodContext): Promise<void>;
+  /** Retires what `upgrade` kept for a fast return (blue-green's old pool), once the new version is verified. */
+  finalize?(context: MethodContext): Promise<void>;
+  /**
+   * What is wrong with the installation itself, seen from the platform, if it should run `expected`
+   * everywhere: a replica on another version, one that died. Empty when it is right.
+   */
+  problems(expected: string): Promise<string[]>;
+}
+
 export interface ComponentIdentity {
   name: string;
   identity: string;
+}
+
+/** An environment where the harness orchestrates: it starts replicas and puts them behind its front door. */
+export interface ReplicaPoolEnvironment extends Environment {
+  readonly trafficUrl: string;
+  readonly frontDoor: FrontDoor;
+  /** Runs a version's pre- or post-deployment migration; throws UpgradeFailedError when it fails. */
+  migrate(version: string, kind: 'pre' | 'post'): Promise<void>;
+  /** Starts one replica of a version and waits until it reports ready. Not yet in the front door. */
+  startReplica(version: string): Promise<Replica>;
 }
 
 export interface Replica {

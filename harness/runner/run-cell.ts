@@ -1,11 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
-import { upgradeMethod } from '../methods/index.ts';
-import { startReplicas } from '../methods/pool-operations.ts';
-import type { Deployment, MethodContext } from '../methods/upgrade-method.ts';
+import type { MethodContext } from '../methods/upgrade-method.ts';
 import { platformFor } from '../platforms/index.ts';
-import type { ComponentIdentity, Environment } from '../platforms/platform.ts';
+import type { ComponentIdentity, Environment, Installation, ProvisionContext } from '../platforms/platform.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { CellResult, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
@@ -25,6 +23,9 @@ export interface CellRunContext {
   reproduceBase: string;
   /** Keep each environment after its cell until the run is interrupted (Ctrl-C), for inspection. */
   keep?: (cell: Cell, lines: string[]) => Promise<void>;
+  /** Cells of the run that may run at once, and the resources they share (see ProvisionContext). */
+  concurrency: number;
+  shared: ProvisionContext['shared'];
 }
 
 const TRAFFIC_TICK_MS = 1000;
@@ -44,9 +45,8 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(cell.deadlineMs)]);
   const logDir = join(context.outDir, 'cells', cell.id.replaceAll('/', '_'));
   await mkdir(logDir, { recursive: true });
-  const method = upgradeMethod(cell.method);
   let env: Environment | undefined;
-  let deployment: Deployment | undefined;
+  let installation: Installation | undefined;
   let probes: RunningProbe[] = [];
   let trafficStoppedAt: number | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -73,25 +73,30 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     timeline.phase(settle);
     await hold(cell.traffic.settleMs, signal);
     timeline.phase(verify);
-    await verifyVersion(deployment!, cell.scenario, version);
+    await verifyVersion(installation!, env!.trafficUrl, cell.scenario, version);
     timeline.event(`every replica and every sampled request reports ${version}`);
     return checkLedger();
   };
   // A chained path names each hop's phases after its version ("upgrade 1.1.0"); a single hop keeps plain names.
   const phaseOf = (name: string, version: string) => (cell.via.length > 0 ? `${name} ${version}` : name);
+  /** A migration the method carries out itself (a Helm hook) still has its phase, with a line saying who ran it. */
+  const migrate = async (version: string, kind: 'pre' | 'post') => {
+    const carriedOutBy = await installation!.migrate(version, kind);
+    if (carriedOutBy) timeline.event(carriedOutBy);
+  };
   const upgradeTo = async (version: string) => {
     timeline.phase(phaseOf('migrate-pre', version));
-    await env!.migrate(version, 'pre');
+    await migrate(version, 'pre');
     timeline.phase(phaseOf('upgrade', version));
-    await method.upgrade(deployment!, version, methodContext);
+    await installation!.upgrade(version, methodContext);
     integrity = await settleAndVerify(phaseOf('settle', version), phaseOf('verify', version), version);
   };
   /** Retires what the method kept for a return, then the contract migration: no way back after it. */
   const complete = async (version: string) => {
     timeline.phase(phaseOf('finalize', version));
-    await method.finalize?.(deployment!, methodContext);
+    await installation!.finalize?.(methodContext);
     timeline.phase(phaseOf('migrate-post', version));
-    await env!.migrate(version, 'post');
+    await migrate(version, 'post');
     timeline.phase(phaseOf('post-settle', version));
     await hold(cell.traffic.settleMs, signal);
     // Once more, now that the contract migration ran: writes taken since verify count too.
@@ -121,7 +126,14 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       title: 'provision',
       setup: async () => {
         timeline.phase('provision');
-        env = await platformFor(cell.platform).provision(cell, { runId: context.runId, logDir, signal, event: (message) => timeline.event(message) });
+        env = await platformFor(cell.platform).provision(cell, {
+          runId: context.runId,
+          logDir,
+          signal,
+          event: (message) => timeline.event(message),
+          concurrency: context.concurrency,
+          shared: context.shared,
+        });
       },
       teardown: async () => {
         timeline.phase('teardown');
@@ -133,12 +145,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       title: 'install',
       setup: async () => {
         timeline.phase('install');
-        await env!.migrate(cell.from, 'pre');
-        await env!.migrate(cell.from, 'post');
-        const live = await startReplicas(env!, cell.from, cell.replicas, methodContext);
-        await env!.frontDoor.setPool(live.map((replica) => ({ replica, weight: 1 })));
-        deployment = { env: env!, live, standby: [] };
-        timeline.event(`${cell.replicas} replicas of ${cell.from} in service`);
+        installation = await env!.install(cell.from, methodContext);
         componentsAtInstall = await env!.components();
       },
       teardown: async () => {
@@ -153,7 +160,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       setup: async () => {
         timeline.phase('warm-up');
         const started = await startProbes(cell, env!.trafficUrl);
-        probes = started.probes;
+        probes = [...started.probes, ...((await env!.startNativeProbes?.(cell)) ?? [])];
         for (const { name, reason } of started.unavailable) timeline.event(`probe ${name} skipped: ${reason}`);
         timeline.event(`probes: ${probes.map((probe) => probe.name).join(', ')}`);
         ticker = setInterval(() => void tick(), TRAFFIC_TICK_MS);
@@ -177,9 +184,9 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
           title: 'rollback',
           setup: async () => {
             timeline.phase('rollback');
-            await method.upgrade(deployment!, rollbackTo, methodContext);
+            await installation!.upgrade(rollbackTo, methodContext);
             rollbackIntegrity = await settleAndVerify('rollback-settle', 'rollback-verify', rollbackTo);
-            await method.finalize?.(deployment!, methodContext);
+            await installation!.finalize?.(methodContext);
           },
         }
       : { title: 'complete', setup: () => complete(cell.to) },

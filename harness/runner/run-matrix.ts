@@ -6,6 +6,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../results.ts';
 import { RUN_ID_LABEL, OWNER_PID_LABEL } from './labels.ts';
 import { runCell, type CellRunContext } from './run-cell.ts';
+import { SharedResources } from './shared-resources.ts';
 import { isoAt, now } from './timeline.ts';
 
 export interface RunOptions {
@@ -36,12 +37,24 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
   await mkdir(options.outDir, { recursive: true });
   const startedAt = now();
   await options.reporter.onRunBegin({ runId, matrix: options.matrix, cells: options.cells, outDir: options.outDir });
-  const limit = pLimit(Math.max(1, options.concurrency));
+  const concurrency = Math.max(1, options.concurrency);
+  const limit = pLimit(concurrency);
+  await using shared = new SharedResources();
+  const cellContext: CellRunContext = {
+    runId,
+    outDir: options.outDir,
+    signal: options.signal,
+    reporter: options.reporter,
+    reproduceBase: options.reproduceBase,
+    keep: options.keep,
+    concurrency,
+    shared: (key, create) => shared.get(key, create),
+  };
   const cells: CellResult[] = await Promise.all(
     options.cells.map((cell) =>
       limit(async () => {
         await options.reporter.onCellBegin(cell);
-        const result = options.signal.aborted ? skipped(cell, options.reproduceBase) : await runCell(cell, { runId, outDir: options.outDir, signal: options.signal, reporter: options.reporter, reproduceBase: options.reproduceBase, keep: options.keep });
+        const result = options.signal.aborted ? skipped(cell, options.reproduceBase) : await runCell(cell, cellContext);
         await options.reporter.onCellEnd(cell, result);
         return result;
       }),

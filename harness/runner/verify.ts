@@ -1,26 +1,22 @@
 import { UpgradeFailedError } from '../errors.ts';
 import type { Scenario } from '../matrix/cell.ts';
-import type { Deployment } from '../methods/upgrade-method.ts';
+import type { Installation } from '../platforms/platform.ts';
 
 const SAMPLES_THROUGH_FRONT_DOOR = 20;
 
 /**
- * The upgrade reached `expected`: every live replica reports it, none died, and requests through
- * the front door are all served by it.
+ * The upgrade reached `expected`: the platform sees nothing wrong with the installation (every
+ * replica or pod on that version, none died), and requests through the front door, where there is
+ * one, are all served by it.
  */
-export async function verifyVersion(deployment: Deployment, scenario: Scenario, expected: string): Promise<string[]> {
-  const problems: string[] = [];
-  for (const replica of [...deployment.live, ...deployment.standby]) {
-    if (replica.exitedUnexpectedly) problems.push(`replica ${replica.id} (${replica.version}) exited by itself`);
-  }
-  for (const replica of deployment.live) {
-    const served = await servedVersion(replica.url + scenario.endpoints.version);
-    if (served !== expected) problems.push(`replica ${replica.id} reports version ${served ?? 'none'}, expected ${expected}`);
-  }
+export async function verifyVersion(installation: Installation, trafficUrl: string | null, scenario: Scenario, expected: string): Promise<string[]> {
+  const problems = await installation.problems(expected);
   const seen = new Map<string, number>();
-  for (let i = 0; i < SAMPLES_THROUGH_FRONT_DOOR; i++) {
-    const served = (await servedVersion(deployment.env.trafficUrl + scenario.endpoints.version)) ?? 'no answer';
-    seen.set(served, (seen.get(served) ?? 0) + 1);
+  if (trafficUrl !== null) {
+    for (let i = 0; i < SAMPLES_THROUGH_FRONT_DOOR; i++) {
+      const served = (await servedVersion(trafficUrl + scenario.endpoints.version)) ?? 'no answer';
+      seen.set(served, (seen.get(served) ?? 0) + 1);
+    }
   }
   for (const [version, count] of seen) {
     if (version !== expected) problems.push(`${count} of ${SAMPLES_THROUGH_FRONT_DOOR} requests through the front door were served by ${version}`);
@@ -32,7 +28,7 @@ export async function verifyVersion(deployment: Deployment, scenario: Scenario, 
 }
 
 /** The version that answered: the X-App-Version header, else a JSON body's `version`. */
-async function servedVersion(url: string): Promise<string | null> {
+export async function servedVersion(url: string): Promise<string | null> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     const header = response.headers.get('x-app-version');

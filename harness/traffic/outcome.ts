@@ -2,7 +2,7 @@ import type { FailureClass } from '../results.ts';
 
 // One byte per request in the record store: 0 is success, every other code is a FailureClass.
 // The order is part of stored data only in memory (never serialized), so it may grow freely.
-export const outcomeClasses = ['ok', 'http-5xx', 'http-4xx', 'refused', 'reset', 'timeout', 'wrong-body', 'other'] as const;
+export const outcomeClasses = ['ok', 'http-5xx', 'http-4xx', 'refused', 'reset', 'timeout', 'wrong-body', 'no-endpoints', 'other'] as const;
 export type OutcomeName = (typeof outcomeClasses)[number];
 
 export const OUTCOME_OK = 0;

@@ -9,11 +9,16 @@ export interface StartedProbes {
   unavailable: { name: string; reason: string }[];
 }
 
-/** Every probe the cell asks for, all aimed at the front door. `http` always runs. */
-export async function startProbes(cell: Cell, baseUrl: string): Promise<StartedProbes> {
-  const { rate, timeoutMs } = cell.traffic;
-  const probes: RunningProbe[] = [startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs })];
+/**
+ * Every HTTP-speaking probe the cell asks for, all aimed at the front door; `http` unless the matrix
+ * turned it off. None where the environment has no front door this machine can reach (the matrix
+ * rules make sure no such probe was asked for there).
+ */
+export async function startProbes(cell: Cell, baseUrl: string | null): Promise<StartedProbes> {
   const unavailable: StartedProbes['unavailable'] = [];
+  if (baseUrl === null) return { probes: [], unavailable };
+  const { rate, timeoutMs } = cell.traffic;
+  const probes: RunningProbe[] = cell.probes.http ? [startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs })] : [];
   const asked = cell.probes;
   if (asked['http-new-connection']) {
     probes.push(startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate: asked['http-new-connection'].rate, timeoutMs, newConnectionPerRequest: true }));

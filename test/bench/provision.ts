@@ -1,28 +1,33 @@
-// `npm run bench:provision`: median time from nothing to a ready environment - network (docker),
-// database, 2 app replicas, front door, every replica healthy behind it - on docker and local.
+// `npm run bench:provision`: median time from nothing to a ready environment with version N
+// installed - database, 2 app replicas, front door, every replica healthy behind it - on docker and
+// local; and on the rig (a real control plane, kwok nodes), from nothing to a ready namespace with
+// the database, migrations and 2 ready pods behind the Service.
 // Usage: node test/bench/provision.ts [runs=5]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cell } from '../../harness/matrix/cell.ts';
 import { loadMatrix } from '../../harness/matrix/load-matrix.ts';
-import { platformFor } from '../../harness/platforms/index.ts';
+import type { MethodContext } from '../../harness/methods/upgrade-method.ts';
 import { dockerUnavailableReason } from '../../harness/platforms/docker/docker-runtime.ts';
+import { platformFor } from '../../harness/platforms/index.ts';
+import { provisionContext } from '../support/provision-context.ts';
+import { binariesPresent } from '../rig/build-binaries.ts';
+import { startRig } from '../rig/rig-api.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const root = join(import.meta.dirname, '..', '..');
 
-/** One provisioning, timed until a request through the front door is answered by the installed version. */
+/** One provisioning and install of `from`, timed until the platform says it serves (and the front door answers, where there is one). */
 async function provisionOnce(cell: Cell): Promise<number> {
   const logDir = await mkdtemp(join(tmpdir(), 'uh-bench-'));
+  await using context = provisionContext(`bench-${process.pid}`, logDir);
   const started = performance.now();
-  const env = await platformFor(cell.platform).provision(cell, { runId: `bench-${process.pid}`, logDir, signal: new AbortController().signal, event: () => undefined });
+  const env = await platformFor(cell.platform).provision(cell, context);
   try {
-    await env.migrate(cell.from, 'pre');
-    await env.migrate(cell.from, 'post');
-    const replicas = await Promise.all([env.startReplica(cell.from), env.startReplica(cell.from)]);
-    await env.frontDoor.setPool(replicas.map((replica) => ({ replica, weight: 1 })));
-    for (let answered = 0; answered < 2; ) {
+    const methodContext: MethodContext = { cell, signal: context.signal, event: () => undefined, checkGates: () => [], hold: async () => {} };
+    await env.install(cell.from, methodContext);
+    for (let answered = 0; env.trafficUrl && answered < 2; ) {
       const response = await fetch(env.trafficUrl + cell.scenario.endpoints.ready);
       await response.body?.cancel();
       if (response.status === 200) answered++;
@@ -56,4 +61,11 @@ const unavailable = await dockerUnavailableReason();
 if (unavailable) console.log(`docker  skipped: no daemon answers (${unavailable.split('\n')[0]})`);
 else console.log(line('docker', await bench('matrices/docker.yaml')));
 console.log(line('local', await bench('matrices/quickstart.yaml')));
+if (!(await binariesPresent())) console.log('rig     skipped: the rig binaries are not built (npm run rig -- build)');
+else {
+  const rigDir = await mkdtemp(join(tmpdir(), 'uh-bench-rig-'));
+  await using rig = await startRig(rigDir);
+  process.env.KUBECONFIG = rig.kubeconfig;
+  console.log(line('rig', await bench('matrices/kubernetes.yaml')));
+}
 process.exit(0);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { provisionContext } from '../support/provision-context.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ describe.runIf(enabled)('HAProxy names the version of the replica behind the err
   beforeAll(async () => {
     const matrix = await loadMatrix(join(projectRoot, 'test/fixtures/e2e/docker-abrupt-shutdown.yaml'));
     logDir = await mkdtemp(join(tmpdir(), 'uh-docker-attribution-'));
-    env = (await dockerPlatform.provision(matrix.cells[0]!, { runId, logDir, signal: new AbortController().signal, event: () => undefined })) as DockerEnvironment;
+    env = (await dockerPlatform.provision(matrix.cells[0]!, provisionContext(runId, logDir))) as DockerEnvironment;
     await env.migrate('1.0.0', 'pre');
     await env.migrate('1.1.0', 'pre');
   }, 120_000);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { provisionContext } from '../support/provision-context.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ describe.runIf(enabled)('docker environment: network, PostgreSQL, HAProxy, app c
     const matrix = await loadMatrix(join(projectRoot, 'matrices/docker.yaml'));
     const cell: Cell = matrix.cells.find((c) => c.method === 'blue-green')!;
     logDir = await mkdtemp(join(tmpdir(), 'uh-docker-env-'));
-    env = (await dockerPlatform.provision(cell, { runId, logDir, signal: new AbortController().signal, event: () => undefined })) as DockerEnvironment;
+    env = (await dockerPlatform.provision(cell, provisionContext(runId, logDir))) as DockerEnvironment;
     await env.migrate('1.0.0', 'pre');
     await env.migrate('1.1.0', 'pre');
   }, 120_000);

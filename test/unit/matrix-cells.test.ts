@@ -13,12 +13,13 @@ describe('probes of a cell', () => {
 
   it('has no ledger when the scenario cannot take writes', async () => {
     const { cells } = await loadMatrix(join(root, 'test/fixtures/e2e/tiny-http.yaml'));
-    expect(cells[0]?.probes).toEqual({});
+    expect(cells[0]?.probes).toEqual({ http: true });
   });
 
   it('takes every probe the matrix names, a k6 script resolved against the matrix file', async () => {
     const { cells } = await loadMatrix(join(root, 'matrices/probes.yaml'));
     expect(cells[0]?.probes).toEqual({
+      http: true,
       'http-new-connection': { rate: 20 },
       'write-ledger': { rate: 10 },
       browser: { rate: 0.5 },

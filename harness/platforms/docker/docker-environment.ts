@@ -1,8 +1,10 @@
 import type { StartedNetwork } from 'testcontainers';
 import { InfrastructureError } from '../../errors.ts';
+import { installReplicaPool } from '../../methods/pool-installation.ts';
+import type { MethodContext } from '../../methods/upgrade-method.ts';
 import type { Cell, DockerRunSpec } from '../../matrix/cell.ts';
 import { fillPlaceholders } from '../../matrix/placeholders.ts';
-import type { ComponentIdentity, Environment, ProvisionContext, Replica } from '../platform.ts';
+import type { ComponentIdentity, Installation, ReplicaPoolEnvironment, ProvisionContext, Replica } from '../platform.ts';
 import { startAppReplica, type DockerReplica } from './app-replica.ts';
 import { startCellNetwork } from './cell-network.ts';
 import { dockerClient } from './docker-runtime.ts';
@@ -54,7 +56,7 @@ export async function provisionDockerEnvironment(cell: Cell, context: ProvisionC
   }
 }
 
-export class DockerEnvironment implements Environment {
+export class DockerEnvironment implements ReplicaPoolEnvironment {
   readonly trafficUrl: string;
   readonly frontDoor: HaproxyFrontDoor;
   readonly network: StartedNetwork;
@@ -90,6 +92,10 @@ export class DockerEnvironment implements Environment {
 
   private fill(text: string, spec: DockerRunSpec, replica: string): string {
     return fillPlaceholders(text, { port: String(spec.port), host: '0.0.0.0', databaseUrl: this.database.networkUrl, replica });
+  }
+
+  install(version: string, context: MethodContext): Promise<Installation> {
+    return installReplicaPool(this, version, context);
   }
 
   async migrate(version: string, kind: 'pre' | 'post'): Promise<void> {

@@ -2,12 +2,14 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../errors.ts';
+import { installReplicaPool } from '../../methods/pool-installation.ts';
+import type { MethodContext } from '../../methods/upgrade-method.ts';
 import type { Cell } from '../../matrix/cell.ts';
 import { processLabels } from '../../runner/labels.ts';
 import { OWNER_FILE, WORK_DIR_PREFIX } from '../../runner/leftovers.ts';
 import { freePort } from '../../util/free-port.ts';
 import { fillCommand } from '../placeholders.ts';
-import type { Environment, Platform, ProvisionContext, Replica } from '../platform.ts';
+import type { Installation, ReplicaPoolEnvironment, Platform, ProvisionContext, Replica } from '../platform.ts';
 import { startEmbeddedDatabase, type StartedDatabase } from './embedded-database.ts';
 import { startLocalFrontDoor, type LocalFrontDoor } from './local-front-door.ts';
 import { startReplicaProcess } from './replica-process.ts';
@@ -45,7 +47,7 @@ export const localPlatform: Platform = {
   },
 };
 
-class LocalEnvironment implements Environment {
+class LocalEnvironment implements ReplicaPoolEnvironment {
   readonly trafficUrl: string;
   readonly frontDoor: LocalFrontDoor;
   private readonly replicas: Replica[] = [];
@@ -71,6 +73,10 @@ class LocalEnvironment implements Environment {
     const found = this.cell.scenario.versions.find((v) => v.version === version);
     if (!found) throw new InfrastructureError(`version ${version} is not in scenario ${this.cell.scenario.name}`);
     return found;
+  }
+
+  install(version: string, context: MethodContext): Promise<Installation> {
+    return installReplicaPool(this, version, context);
   }
 
   async migrate(version: string, kind: 'pre' | 'post'): Promise<void> {

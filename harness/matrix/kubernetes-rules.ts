@@ -1,0 +1,89 @@
+// Named rules for Kubernetes: in the scenario (its packaging's files exist), in the matrix (methods
+// each platform carries out, a front door for the HTTP probes), and across both (the packaging a
+// method needs).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isKubernetesPlatform, methodsByPlatform, type Scenario } from './cell.ts';
+import type { FoundIssue, PathSegment } from './found-issue.ts';
+import type { CrossRule } from './hop-rules.ts';
+import type { MatrixConfig } from './matrix-schema.ts';
+import type { ScenarioConfig } from './scenario-schema.ts';
+
+/** Every file the `kubernetes:` section names is there: a chart folder holds Chart.yaml. */
+export function kubernetesFilesExist(config: ScenarioConfig, file: string): FoundIssue[] {
+  const k = config.kubernetes;
+  if (!k) return [];
+  const dir = dirname(file);
+  const issues: FoundIssue[] = [];
+  const need = (relative: string | undefined, path: PathSegment[], what: string) => {
+    if (relative !== undefined && !existsSync(resolve(dir, relative))) issues.push({ path, message: `${what} ${resolve(dir, relative)} does not exist` });
+  };
+  need(k.manifests, ['kubernetes', 'manifests'], 'manifests');
+  need(k.migrations?.pre, ['kubernetes', 'migrations', 'pre'], 'Job manifest');
+  need(k.migrations?.post, ['kubernetes', 'migrations', 'post'], 'Job manifest');
+  config.versions.forEach((entry, index) => need(entry.kubernetes?.manifests, ['versions', index, 'kubernetes', 'manifests'], 'manifests'));
+  if (k.chart) {
+    const chart = resolve(dir, k.chart.path);
+    if (!existsSync(chart)) issues.push({ path: ['kubernetes', 'chart', 'path'], message: `chart ${chart} does not exist` });
+    else if (statSync(chart).isDirectory() && !existsSync(join(chart, 'Chart.yaml'))) {
+      issues.push({ path: ['kubernetes', 'chart', 'path'], message: `${chart} is not a chart: it has no Chart.yaml` });
+    }
+  }
+  if (!k.manifests && !k.chart) issues.push({ path: ['kubernetes'], message: 'give manifests (a YAML file or folder), a chart, or both' });
+  return issues;
+}
+
+/** A (platform, method) pair the platform does not carry out. */
+export function methodsRunOnPlatforms(config: MatrixConfig): FoundIssue[] {
+  return config.methods.flatMap((method, index) =>
+    config.platforms
+      .filter((platform) => !methodsByPlatform[platform].includes(method))
+      .map((platform) => ({
+        path: ['methods', index],
+        message: `method ${method} does not exist on platform ${platform}; there: ${methodsByPlatform[platform].join(', ')}`,
+      })),
+  );
+}
+
+/** An existing cluster has no front door the harness can publish: HTTP probes need the user's trafficUrl. */
+export function httpProbesNeedFrontDoor(config: MatrixConfig): FoundIssue[] {
+  if (!config.platforms.includes('kubernetes') || config.kubernetes.trafficUrl) return [];
+  const probes = config.probes ?? {};
+  const asked = [
+    ...(probes.http === null ? [] : ['http']),
+    ...(['http-new-connection', 'write-ledger', 'browser', 'k6'] as const).filter((name) => probes[name]),
+  ];
+  return asked.length === 0
+    ? []
+    : [
+        {
+          path: ['kubernetes'],
+          message: `platform kubernetes has no front door for the ${asked.join(', ')} probe${asked.length > 1 ? 's' : ''}: set kubernetes.trafficUrl (where the app's Service is reachable from this machine, e.g. http://127.0.0.1:30080), or turn ${asked.length > 1 ? 'them' : 'it'} off (probes: { http: null })`,
+        },
+      ];
+}
+
+/** Node images are a kind and k3d matter; an existing cluster runs what it runs. */
+export function kubernetesVersionsNeedClusters(config: MatrixConfig): FoundIssue[] {
+  const makesClusters = config.platforms.some((platform) => platform === 'kind' || platform === 'k3d');
+  return config.kubernetes.versions && !makesClusters
+    ? [{ path: ['kubernetes', 'versions'], message: 'versions pick the node images of kind and k3d clusters; add platform kind or k3d, or drop versions' }]
+    : [];
+}
+
+/** A Kubernetes platform needs the scenario's packaging; helm needs a chart, the others manifests or a chart. */
+export const scenarioIsPackagedForKubernetes: CrossRule = (config, scenario: Scenario) => {
+  const onKubernetes = config.platforms.map((platform, index) => ({ platform, index })).filter(({ platform }) => isKubernetesPlatform(platform));
+  if (onKubernetes.length === 0) return [];
+  const k = scenario.kubernetes;
+  if (!k) {
+    return onKubernetes.map(({ platform, index }) => ({
+      path: ['platforms', index],
+      message: `scenario ${scenario.name} has no kubernetes section (chart or manifests), so platform ${platform} cannot install it`,
+    }));
+  }
+  return config.methods.flatMap((method, index) => {
+    if (method === 'helm' && !k.chart) return [{ path: ['methods', index], message: `method helm needs a chart: scenario ${scenario.name} has no kubernetes.chart` }];
+    return [];
+  });
+};
