@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { HarnessError } from '../errors.ts';
 import { createRequire } from 'node:module';
 import { BASE_IMAGE, HAPROXY_IMAGE, NODE_IMAGE, POSTGRES_IMAGE } from '../platforms/docker/image-names.ts';
 import { onPath } from '../tools/on-path.ts';
@@ -21,11 +22,25 @@ export async function doctorCommand(): Promise<number> {
     { what: 'debootstrap (images build)', problem: (await onPath('debootstrap')) ? null : 'apt-get install -y debootstrap', required: false },
     { what: 'Chromium (browser probe)', problem: await chromiumMissing(), required: false },
     { what: 'k6 (k6 probe)', problem: (await onPath('k6')) ? null : 'no k6 binary on PATH; the k6 probe is skipped without it', required: false },
+    await toolCheck('kind', 'platform kind', async () => (await import('../tools/kind-cli.ts')).kindVersion()),
+    await toolCheck('k3d', 'platform k3d', async () => (await import('../tools/k3d-cli.ts')).k3dVersion()),
+    await toolCheck('kubectl', 'readiness of kind and k3d clusters', async () => (await import('../tools/kubectl-cli.ts')).kubectlVersion()),
+    await toolCheck('helm', 'method helm', async () => (await import('../tools/helm-cli.ts')).helmVersion()),
   ];
   for (const check of checks) {
     process.stdout.write(`${check.problem ? (check.required ? 'MISSING' : 'absent ') : 'ok     '} ${check.what}${check.problem ? `: ${check.problem}` : ''}\n`);
   }
   return checks.some((check) => check.required && check.problem) ? 3 : 0;
+}
+
+/** A program the Kubernetes platforms drive: its version, or its error's message and install hint. */
+async function toolCheck(name: string, purpose: string, version: () => Promise<string>): Promise<Check> {
+  try {
+    return { what: `${name} ${(await version()).split('\n')[0]} (${purpose})`, problem: null, required: false };
+  } catch (error) {
+    const hint = error instanceof HarnessError && error.hint ? `; ${error.hint}` : '';
+    return { what: `${name} (${purpose})`, problem: `${error instanceof Error ? error.message.split('\n')[0] : String(error)}${hint}`, required: false };
+  }
 }
 
 async function postgresMissing(): Promise<string | null> {

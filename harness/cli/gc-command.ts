@@ -6,7 +6,15 @@ export async function gcCommand(): Promise<number> {
   const folders = await removeOrphanedWorkDirs();
   process.stdout.write(`gc: ${processes} processes and ${folders} temporary folders of finished runs removed\n`);
   await collectDocker();
+  await collectKubernetes();
   return 0;
+}
+
+async function collectKubernetes(): Promise<void> {
+  const { removeOrphanedKubernetesResources } = await import('../platforms/kubernetes/kubernetes-leftovers.ts');
+  const removed = await removeOrphanedKubernetesResources();
+  const namespaces = removed.skipped ? `namespaces not looked for (${removed.skipped})` : `${removed.namespaces} namespaces`;
+  process.stdout.write(`gc: ${removed.clusters} kind/k3d clusters and ${namespaces} of finished runs removed\n`);
 }
 
 /** Containers, networks and volumes of dead runs; nothing to do (and no error) where no daemon answers. */

@@ -2,6 +2,7 @@ import { resolve, relative } from 'node:path';
 import { AbortedError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load-matrix.ts';
 import { selectCells } from '../matrix/select-cells.ts';
+import { platformFor } from '../platforms/index.ts';
 import { createReporterMux } from '../report/reporter-mux.ts';
 import { fileReporters } from '../report/file-reporters.ts';
 import { newRunId, runMatrix } from '../runner/run-matrix.ts';
@@ -19,6 +20,10 @@ export interface RunCommandOptions {
 export async function runCommand(matrixPath: string, options: RunCommandOptions): Promise<number> {
   const matrix = await loadMatrix(resolve(matrixPath));
   const cells = options.only ? selectCells(matrix.cells, options.only) : matrix.cells;
+  // What a platform's cells need on this machine, before any of them starts (exit 3 naming what is missing).
+  for (const platform of new Set(cells.map((cell) => cell.platform))) {
+    await platformFor(platform).preflight?.(cells.filter((cell) => cell.platform === platform));
+  }
   const runId = newRunId();
   const outDir = resolve(options.out ?? `reports/${runId}`);
   const controller = new AbortController();

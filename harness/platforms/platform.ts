@@ -5,6 +5,11 @@ import type { RunningProbe } from '../traffic/probe.ts';
 /** Where environments run. One implementation per platform, as sibling folders. */
 export interface Platform {
   readonly name: PlatformName;
+  /**
+   * Checks, before any cell starts, that this machine has what the platform's cells need (kind,
+   * helm...): a missing tool is an InfrastructureError naming it and how to get it (exit 3).
+   */
+  preflight?(cells: readonly Cell[]): Promise<void>;
   /** Builds a fresh environment for one cell. The caller disposes it (teardown). */
   provision(cell: Cell, context: ProvisionContext): Promise<Environment>;
 }

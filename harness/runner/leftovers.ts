@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWNER_PID_LABEL, RUN_ID_LABEL } from './labels.ts';
@@ -46,6 +46,27 @@ export async function killOrphanedProcesses(): Promise<number> {
     }
   }
   return orphans.length;
+}
+
+/**
+ * Runs whose harness is alive, from the owner.json of the temporary folders (every run holds one
+ * for its whole life: see run-matrix.ts). What names a run id but is not among them is garbage.
+ */
+export async function liveRunIds(): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const entry of await readdir(tmpdir()).catch(() => [] as string[])) {
+    if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
+    const owner = await readFile(join(tmpdir(), entry, OWNER_FILE), 'utf8').then((text) => JSON.parse(text) as { pid?: number; runId?: string }, () => null);
+    if (owner?.runId && owner.pid && isAlive(owner.pid)) live.add(owner.runId);
+  }
+  return live;
+}
+
+/** A folder for the run's whole life, naming its owner: how `gc` (from another process) knows the run is alive. */
+export async function createRunMarker(runId: string): Promise<AsyncDisposable> {
+  const dir = await mkdtemp(join(tmpdir(), `${WORK_DIR_PREFIX}run-`));
+  await writeFile(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, runId }));
+  return { [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Removes temporary folders of runs whose owning harness is gone; returns how many. */

@@ -2,6 +2,8 @@
 // environment variable names the binary (tests point those at stub executables), and checked once
 // per process and binary before its first use, so a missing or too old tool fails with its
 // install hint instead of half-way through creating a cluster.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { runTool, ToolMissingError, type ToolOptions, type ToolResult } from './run-tool.ts';
 import { requireVersion } from './tool-version.ts';
 
@@ -15,6 +17,8 @@ export interface ToolSpec {
   versionArgs: string[];
   /** Where a version is enforced: captures major.minor.patch from the version output. */
   minimum?: { version: string; pattern: RegExp };
+  /** Folders searched after PATH (the harness's tool cache, where `npm run rig` puts the helm it builds). */
+  alsoIn?: () => string[];
 }
 
 export interface CheckedTool {
@@ -27,7 +31,7 @@ export interface CheckedTool {
 
 export function checkedTool(spec: ToolSpec): CheckedTool {
   const checks = new Map<string, Promise<string>>();
-  const binary = () => process.env[spec.binaryEnv] || spec.name;
+  const binary = () => process.env[spec.binaryEnv] || (onPathSync(spec.name) ? spec.name : spec.alsoIn?.().map((dir) => join(dir, spec.name)).find(isExecutable)) || spec.name;
 
   const invoke = async (file: string, args: readonly string[], options: ToolOptions): Promise<ToolResult> => {
     try {
@@ -65,4 +69,17 @@ export function checkedTool(spec: ToolSpec): CheckedTool {
       return invoke(binary(), args, options);
     },
   };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPathSync(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutable(join(dir, name)));
 }

@@ -1,6 +1,7 @@
 // Where the rig keeps what outlives one run: binaries cached by version, outside the repo.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { toolCacheDir } from '../../harness/tools/helm-cli.ts';
 import { versionKey } from './versions.ts';
 
 /** ${XDG_CACHE_HOME:-$HOME/.cache}/upgrade-harness: shared with the harness itself. */
@@ -27,9 +28,7 @@ export function wrapperModuleDir(): string {
  * The harness looks for helm on PATH first and then in this folder, so a machine without a
  * helm package still gets the one the rig built.
  */
-export function harnessBinDir(): string {
-  return join(cacheRoot(), 'bin');
-}
+export const harnessBinDir = toolCacheDir;
 
 export type BinaryName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'helm';
 

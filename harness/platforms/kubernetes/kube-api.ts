@@ -39,6 +39,12 @@ export class KubeApi {
     this.objects = k8s.KubernetesObjectApi.makeApiClient(this.config);
   }
 
+  /** The server's version (gitVersion): asks the cluster something harmless, to know it answers. */
+  async version(): Promise<string> {
+    const info = await call(`read the version of ${this.server}`, () => this.config.makeApiClient(k8s.VersionApi).getCode());
+    return info.gitVersion;
+  }
+
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? '(unknown server)';
   }

@@ -14,7 +14,12 @@ export async function clusterProviderFor(platform: KubernetesPlatformName, cell?
       return (await import('./clusters/k3d-cluster.ts')).k3dClusterProvider;
     case 'kubernetes': {
       const { existingClusterProvider } = await import('./clusters/existing-cluster.ts');
-      return existingClusterProvider(cell?.kubernetes?.trafficUrl ? { trafficUrl: cell.kubernetes.trafficUrl } : {});
+      const settings = cell?.kubernetes;
+      return existingClusterProvider({
+        ...(settings?.trafficUrl ? { trafficUrl: settings.trafficUrl } : {}),
+        ...(settings?.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
+        ...(settings?.context ? { context: settings.context } : {}),
+      });
     }
   }
 }
@@ -22,6 +27,10 @@ export async function clusterProviderFor(platform: KubernetesPlatformName, cell?
 function kubernetesPlatform(name: KubernetesPlatformName): Platform {
   return {
     name,
+    async preflight(cells) {
+      await (await clusterProviderFor(name, cells[0])).checkTools();
+      if (cells.some((cell) => cell.method === 'helm')) await (await import('../../tools/helm-cli.ts')).helmVersion();
+    },
     async provision(cell, context) {
       const { provisionKubernetesEnvironment } = await import('./kubernetes-environment.ts');
       return provisionKubernetesEnvironment(await clusterProviderFor(name, cell), cell, context);

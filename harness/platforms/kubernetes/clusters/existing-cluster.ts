@@ -6,17 +6,24 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { InfrastructureError } from '../../../errors.ts';
+import { KubeApi } from '../kube-api.ts';
 import type { ClusterProvider, ClusterRequest, ClusterLease } from './cluster-provider.ts';
 
 export interface ExistingClusterOptions {
   /** Where the app's Service is reachable from this machine (the matrix's kubernetes.trafficUrl). */
   trafficUrl?: string;
+  /** The matrix's kubeconfig and context. */
+  kubeconfig?: string;
+  context?: string;
 }
 
 export function existingClusterProvider(options: ExistingClusterOptions = {}): ClusterProvider {
   return {
     name: 'kubernetes',
-    async checkTools() {},
+    /** No tools: but the kubeconfig must be there and its cluster answer, before any cell starts. */
+    async checkTools() {
+      await new KubeApi(kubeconfigFile(options.kubeconfig), options.context).version();
+    },
     async acquire(request: ClusterRequest): Promise<ClusterLease> {
       const kubeconfig = kubeconfigFile(request.kubeconfig);
       return {

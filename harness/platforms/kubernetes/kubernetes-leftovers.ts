@@ -1,0 +1,37 @@
+// `upgrade-harness gc` for Kubernetes: kind and k3d clusters whose run is gone (found by name
+// prefix, the run id in the name), and cell namespaces on the cluster of KUBECONFIG created from
+// this host by a run that is gone (found by label). Namespaces of live runs, and of other hosts'
+// runs, are left alone.
+import { hostname } from 'node:os';
+import { liveRunIds } from '../../runner/leftovers.ts';
+import { kubeconfigFile } from './clusters/existing-cluster.ts';
+import { KubeApi } from './kube-api.ts';
+import { clusterProviderFor } from './kubernetes-platform.ts';
+import { dnsLabel, HOST_LABEL, RUN_LABEL } from './names.ts';
+import { deleteNamespace } from './namespaces.ts';
+
+export interface KubernetesLeftovers {
+  clusters: number;
+  namespaces: number;
+  /** Why namespaces were not looked for (no kubeconfig, cluster unreachable). */
+  skipped?: string;
+}
+
+export async function removeOrphanedKubernetesResources(): Promise<KubernetesLeftovers> {
+  const live = await liveRunIds();
+  const isRunAlive = (runId: string) => live.has(runId);
+  let clusters = 0;
+  for (const platform of ['kind', 'k3d'] as const) clusters += await (await clusterProviderFor(platform)).collectGarbage(isRunAlive);
+  let api: KubeApi;
+  try {
+    api = new KubeApi(kubeconfigFile());
+    await api.version();
+  } catch (error) {
+    return { clusters, namespaces: 0, skipped: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+  const host = dnsLabel(hostname()) || 'unknown';
+  const list = await api.core.listNamespace({ labelSelector: `${RUN_LABEL},${HOST_LABEL}=${host}` });
+  const orphans = list.items.filter((namespace) => !isRunAlive(namespace.metadata?.labels?.[RUN_LABEL] ?? '') && !namespace.metadata?.deletionTimestamp);
+  await Promise.all(orphans.map((namespace) => deleteNamespace(api, namespace.metadata!.name!, () => undefined)));
+  return { clusters, namespaces: orphans.length };
+}
