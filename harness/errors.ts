@@ -45,8 +45,15 @@ export class InfrastructureError extends HarnessError {
 
 /** The application under test did not upgrade: a product failure (the cell fails, exit 1). */
 export class UpgradeFailedError extends HarnessError {
-  constructor(message: string, details: Partial<ErrorDetails> = {}) {
+  /**
+   * The failure depends on timing - something did not happen in time (become ready, finish a
+   * rollout), or traffic failed (a canary's gates) - rather than a crash or a wrong answer: a
+   * starved machine can explain it, so the verdict looks at the machine's health first.
+   */
+  readonly timingDependent: boolean;
+  constructor(message: string, details: Partial<ErrorDetails> & { timingDependent?: boolean } = {}) {
     super(message, { code: details.code ?? 'UPGRADE_FAILED', hint: details.hint, cause: details.cause });
+    this.timingDependent = details.timingDependent ?? false;
   }
 }
 

@@ -145,8 +145,43 @@ export interface CellResult {
   rollback: RollbackResult | null;
   gates: GateResult[];
   error: CellError | null;
+  /** How well the harness could measure: its own lateness and the machine's starvation (absent in older results). */
+  measurement?: MeasurementHealth | null;
   /** Folder (relative to the results file) with this cell's logs. */
   logs: string | null;
+}
+
+/**
+ * The harness judging its own measurement. Failures inside a starved window are not blamed on the
+ * product: where they alone broke a gate, or a wait timed out while the machine was starved, the
+ * cell is an `error` with code STARVED instead of `failed`.
+ */
+export interface MeasurementHealth {
+  /** How far behind schedule the probes sent their requests. */
+  sendLagMs: { p50: number; p99: number; max: number };
+  /** Worst delay of the runner's event loop. */
+  eventLoopDelayMs: { max: number };
+  /** Worst lateness of the sentinel (a process that only sleeps): the machine pausing everything. null: no sentinel ran. */
+  sentinelLateMs: { max: number } | null;
+  /** Time the run's cgroup was held back by its CPU quota during the cell. */
+  cpuThrottledMs: number;
+  /** Mean share of time some task of the machine waited for a CPU (PSI), and of CPU time stolen by a hypervisor; null where unknown. */
+  cpuPressure: number | null;
+  cpuSteal: number | null;
+  thresholds: { pauseMs: number; sendLagMs: number; throttledShare: number };
+  /** When the harness or the machine was starved, with the worst figure of each cause. */
+  starved: StarvedSpan[];
+}
+
+export interface StarvedSpan {
+  start: string;
+  end: string;
+  /** ms since the cell began, like outages. */
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  phase: string;
+  causes: Partial<Record<'machine-paused' | 'harness-blocked' | 'probes-late' | 'cpu-throttled', number>>;
 }
 
 export interface RunResults {

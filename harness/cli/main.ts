@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'cells run at once', positiveInt, 2)
     .option('--only <glob>', 'run only cells whose id matches (comma-separated globs), e.g. "local/*/rolling"')
     .option('--keep', 'keep each environment after its cell (traffic stopped) until Ctrl-C, for inspection')
-    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string; keep?: boolean }) => {
+    .option('--kubeconfig <file>', 'platform kubernetes: the cluster to use (over the matrix and KUBECONFIG)')
+    .option('--context <name>', 'platform kubernetes: the kubeconfig context to use')
+    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string; keep?: boolean; kubeconfig?: string; context?: string }) => {
       exitCode = await runCommand(matrix, options);
     });
 

@@ -1,6 +1,7 @@
 import { resolve, relative } from 'node:path';
 import { AbortedError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load-matrix.ts';
+import type { Cell } from '../matrix/cell.ts';
 import { selectCells } from '../matrix/select-cells.ts';
 import { platformFor } from '../platforms/index.ts';
 import { createReporterMux } from '../report/reporter-mux.ts';
@@ -14,12 +15,15 @@ export interface RunCommandOptions {
   concurrency: number;
   only?: string;
   keep?: boolean;
+  /** Platform kubernetes: the cluster and context, over what the matrix or KUBECONFIG say. */
+  kubeconfig?: string;
+  context?: string;
 }
 
 /** `upgrade-harness run <matrix>`: every cell, reports in the out folder, exit code from the verdicts. */
 export async function runCommand(matrixPath: string, options: RunCommandOptions): Promise<number> {
   const matrix = await loadMatrix(resolve(matrixPath));
-  const cells = options.only ? selectCells(matrix.cells, options.only) : matrix.cells;
+  const cells = withCluster(options.only ? selectCells(matrix.cells, options.only) : matrix.cells, options);
   // What a platform's cells need on this machine, before any of them starts (exit 3 naming what is missing).
   for (const platform of new Set(cells.map((cell) => cell.platform))) {
     await platformFor(platform).preflight?.(cells.filter((cell) => cell.platform === platform));
@@ -58,6 +62,23 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+/** The command line's --kubeconfig and --context win over the matrix for the cells on an existing cluster. */
+function withCluster(cells: Cell[], options: RunCommandOptions): Cell[] {
+  if (!options.kubeconfig && !options.context) return cells;
+  return cells.map((cell) =>
+    cell.platform === 'kubernetes' && cell.kubernetes
+      ? {
+          ...cell,
+          kubernetes: {
+            ...cell.kubernetes,
+            ...(options.kubeconfig ? { kubeconfig: resolve(options.kubeconfig) } : {}),
+            ...(options.context ? { context: options.context } : {}),
+          },
+        }
+      : cell,
+  );
 }
 
 /** Holds a cell's environment until Ctrl-C, so an engineer can look at it; then teardown goes on. */

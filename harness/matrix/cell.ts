@@ -204,6 +204,8 @@ export interface Cell {
   deadlineMs: number;
   /** Kubernetes platforms only. */
   kubernetes?: KubernetesCellSettings;
+  /** When the harness calls its own measurement starved (see harness/health). */
+  starvation: { pauseMs: number; sendLagMs: number; throttledShare: number; marginMs: number };
 }
 
 /** How a cell on kind, k3d or an existing cluster gets its cluster and drives its rollouts. */

@@ -18,7 +18,7 @@ function routesOf(config: MatrixConfig): { from: string; to: string; via: string
   return hopsOf(config).map(({ from, to }) => ({ from, to, via: [] }));
 }
 
-type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs'>;
+type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs' | 'starvation'>;
 
 const DEFAULT_LEDGER_RATE = 10;
 
@@ -82,6 +82,7 @@ function baseSettings(config: MatrixConfig): CellSettings {
     gates: mergeGates(defaultGates, config.gates),
     methodOptions: { canarySteps: [...config.canary.steps], canaryStepMs: config.canary.stepMs, rollingOrder: config.rolling.order },
     deadlineMs: config.deadlineMs,
+    starvation: { ...config.starvation },
   };
 }
 
@@ -102,6 +103,7 @@ function applyOverride(settings: CellSettings, override: MatrixOverride): CellSe
       rollingOrder: override.rolling?.order ?? settings.methodOptions.rollingOrder,
     },
     deadlineMs: override.deadlineMs ?? settings.deadlineMs,
+    starvation: settings.starvation,
   };
 }
 

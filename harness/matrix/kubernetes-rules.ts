@@ -33,6 +33,29 @@ export function kubernetesFilesExist(config: ScenarioConfig, file: string): Foun
   return issues;
 }
 
+/**
+ * The same check on a scenario whose schema failed, so a missing chart or manifest is reported
+ * with the schema's issues, all at once: only the paths that are strings are looked at, and the
+ * "give manifests or a chart" issue is left to the checked run (a broken chart would trip it).
+ */
+export function kubernetesFilesExistUnchecked(data: unknown, file: string): FoundIssue[] {
+  const map = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const root = map(data);
+  if (!('kubernetes' in root)) return [];
+  const k = map(root.kubernetes);
+  const chartPath = text(map(k.chart).path);
+  const view = {
+    kubernetes: {
+      manifests: text(k.manifests),
+      migrations: { pre: text(map(k.migrations).pre), post: text(map(k.migrations).post) },
+      chart: chartPath === undefined ? undefined : { path: chartPath },
+    },
+    versions: (Array.isArray(root.versions) ? root.versions : []).map((entry) => ({ kubernetes: { manifests: text(map(map(entry).kubernetes).manifests) } })),
+  } as unknown as ScenarioConfig;
+  return kubernetesFilesExist(view, file).filter((issue) => issue.path.length > 1);
+}
+
 /** A (platform, method) pair the platform does not carry out. */
 export function methodsRunOnPlatforms(config: MatrixConfig): FoundIssue[] {
   return config.methods.flatMap((method, index) =>

@@ -150,6 +150,15 @@ export const matrixSchema = z
     rolling: z.strictObject({ order: rollingSchema.shape.order.default('start-first') }).prefault({}),
     probes: probesSchema.optional(),
     kubernetes: kubernetesSchema.prefault({}),
+    starvation: z
+      .strictObject({
+        pauseMs: z.number().positive().max(60_000).default(100).meta({ description: 'A pause of the sentinel or of the runner longer than this is starvation' }),
+        sendLagMs: z.number().positive().max(60_000).default(100).meta({ description: 'A probe request sent later than this behind schedule is starvation' }),
+        throttledShare: z.number().gt(0).max(1).default(0.2).meta({ description: "A 100 ms tick in which the run's CPU quota held it back for more than this share is starvation" }),
+        marginMs: z.number().min(0).max(60_000).default(250).meta({ description: 'Requests this close to a starved window count as inside it' }),
+      })
+      .prefault({})
+      .meta({ id: 'starvation', description: 'When the harness judges its own measurement starved: failures then are not blamed on the product' }),
     gates: gatesSchema.optional(),
     overrides: z.array(overrideSchema).default([]).meta({ description: 'Applied in order to the cells they match' }),
     exclude: z.array(whenSchema).default([]).meta({ description: 'Cells to drop' }),

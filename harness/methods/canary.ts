@@ -26,6 +26,8 @@ export const canary: UpgradeMethod = {
         const what = breached.map((gate) => `${gate.name} ${gate.actual} (limit ${gate.threshold})`).join(', ');
         throw new UpgradeFailedError(`canary stopped at ${percent}%: ${what}; traffic returned to the old version`, {
           code: 'CANARY_ABORTED',
+          // Judged on traffic: failures a starved machine caused must not count against the release.
+          timingDependent: true,
         });
       }
     }

@@ -32,7 +32,7 @@ export async function awaitReady(replica: Replica, options: ReadinessOptions): P
     const tail = (await logTail(options.logFile, 8)).join('\n  ');
     throw new UpgradeFailedError(
       died ? `${what} exited before it was ready\n  ${tail}` : `${what} was not ready within ${options.startTimeoutMs} ms\n  ${tail}`,
-      { code: 'REPLICA_NOT_READY', hint: `see ${options.logFile}`, cause },
+      { code: 'REPLICA_NOT_READY', hint: `see ${options.logFile}`, cause, timingDependent: !died },
     );
   }
 }

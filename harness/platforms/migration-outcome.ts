@@ -13,5 +13,6 @@ export async function migrationFailed(kind: 'pre' | 'post', version: string, log
   return new UpgradeFailedError(`${kind}-deployment migration of ${version} ${why}\n  ${(await logTail(logFile, 8)).join('\n  ')}`, {
     code: 'MIGRATION_FAILED',
     hint: `see ${logFile}`,
+    timingDependent: 'timeoutMs' in outcome,
   });
 }

@@ -28,6 +28,8 @@ export interface ProvisionContext {
    * first cell that asks for `key`, disposed once the run's last cell is done.
    */
   shared<T extends AsyncDisposable>(key: string, create: () => Promise<T>): Promise<T>;
+  /** Aborted when the whole run is (Ctrl-C), not by one cell's deadline: what shared resources are created under. */
+  runSignal: AbortSignal;
 }
 
 /**

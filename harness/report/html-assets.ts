@@ -38,11 +38,11 @@ svg.timeline .phase rect.phase-wash { opacity: .35; } svg.timeline .phase text {
 svg.timeline .axis line { stroke: #8c959f; } svg.timeline .axis text { fill: #57606a; }
 svg.timeline path.ok { fill: #8fd9a4; } svg.timeline path.failed { fill: var(--fail); }
 svg.timeline polyline.latency { fill: none; stroke: #0969da; stroke-width: 1.5; }
-svg.timeline .outage rect { fill: var(--fail); fill-opacity: .15; stroke: var(--fail); stroke-width: 1; } svg.timeline .outage text { fill: var(--fail); font-weight: 700; }
+svg.timeline .starved rect { fill: #6e7781; fill-opacity: .18; } svg.timeline .outage rect { fill: var(--fail); fill-opacity: .15; stroke: var(--fail); stroke-width: 1; } svg.timeline .outage text { fill: var(--fail); font-weight: 700; }
 svg.timeline .event line { stroke: #8250df; stroke-dasharray: 3 3; } svg.timeline .event path { fill: #8250df; }
 .legend { color: #57606a; font-size: 12px; margin: 2px 0 0; }
 .key { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
-.key.ok { background: #8fd9a4; } .key.failed { background: var(--fail); } .key.latency { background: #0969da; height: 2px; } .key.outage { background: #ffcecb; border: 1px solid var(--fail); } .key.event { background: #8250df; width: 2px; }
+.key.ok { background: #8fd9a4; } .key.failed { background: var(--fail); } .key.latency { background: #0969da; height: 2px; } .key.outage { background: #ffcecb; border: 1px solid var(--fail); } .key.event { background: #8250df; width: 2px; } .key.starved { background: #d0d7de; }
 `;
 
 export const reportScript = `

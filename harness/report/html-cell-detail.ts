@@ -7,7 +7,7 @@ import { renderTimelineSvg } from './html-timeline-svg.ts';
 const maxOutageRows = 50;
 
 const legend =
-  '<p class="legend"><span class="key ok"></span>ok <span class="key failed"></span>failed <span class="key latency"></span>p95 latency <span class="key outage"></span>outage <span class="key event"></span>event</p>';
+  '<p class="legend"><span class="key ok"></span>ok <span class="key failed"></span>failed <span class="key latency"></span>p95 latency <span class="key outage"></span>outage <span class="key event"></span>event <span class="key starved"></span>harness starved</p>';
 
 function countsTable(title: string, counts: Record<string, number | undefined>, unit: string): string {
   const rows = Object.entries(counts)
@@ -84,7 +84,8 @@ function probesPanel(traffic: TrafficSummary): string {
 }
 
 function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
-  const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: cell.id });
+  const starved = cell.measurement?.starved ?? [];
+  const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved, label: cell.id });
   return [
     `<div class="chart">${timeline}${legend}</div>`,
     '<div class="panels">',
@@ -96,6 +97,7 @@ function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
     countsTable('Failures by class', traffic.failuresByClass, 'failed'),
     countsTable('Failures by version', traffic.failuresByVersion, 'failed'),
     countsTable('Requests by version', traffic.requestsByVersion, 'requests'),
+    measurementPanel(cell),
     '</div>',
   ].join('\n');
 }
@@ -105,7 +107,7 @@ function rollbackSection(cell: CellResult): string {
   if (!cell.rollback) return '';
   const { traffic, errorBudget, integrity } = cell.rollback;
   const fromMs = cell.phases.find((phase) => phase.name === 'rollback')?.startMs ?? 0;
-  const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, label: `${cell.id} rollback`, fromMs });
+  const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved: cell.measurement?.starved ?? [], label: `${cell.id} rollback`, fromMs });
   return [
     '<h3 class="rollback-title">Rollback</h3>',
     `<div class="chart">${chart}${legend}</div>`,
@@ -144,4 +146,20 @@ export function renderCellDetail(cell: CellResult, anchor: string): string {
     `<p class="reproduce">Reproduce: <code>${esc(cell.reproduce)}</code></p>`,
     '</section>',
   ].join('\n');
+}
+
+/** How well the harness could measure: its own lateness, the machine's pauses, throttling, starved windows. */
+function measurementPanel(cell: CellResult): string {
+  const m = cell.measurement;
+  if (!m) return '';
+  const share = (value: number | null) => (value === null ? 'unknown' : `${(value * 100).toFixed(1)}%`);
+  const rows = [
+    ['probes sent late (p50 / p99 / max)', [m.sendLagMs.p50, m.sendLagMs.p99, m.sendLagMs.max].map(formatMs).join(' / ')],
+    ["runner's event loop delay (max)", formatMs(m.eventLoopDelayMs.max)],
+    ['machine pauses seen by the sentinel (max)', m.sentinelLateMs ? formatMs(m.sentinelLateMs.max) : 'no sentinel'],
+    ['CPU quota throttling', formatMs(m.cpuThrottledMs)],
+    ['CPU pressure / steal (machine)', `${share(m.cpuPressure)} / ${share(m.cpuSteal)}`],
+    ['starved windows', m.starved.length === 0 ? 'none' : m.starved.map((span) => `${formatMs(span.durationMs)} in ${span.phase}`).join(', ')],
+  ];
+  return panel('Measurement', table(['the harness itself', 'value'], rows));
 }

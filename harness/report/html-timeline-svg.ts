@@ -2,7 +2,7 @@
 // p95 latency as a line, phase bands, outages with their exact duration, event markers.
 // Drawn from the downsampled series and capped at a fixed number of columns, so a long cell
 // costs the same few kilobytes as a short one.
-import type { Outage, PhaseSpan, TimelineEvent, TrafficSeries } from '../results.ts';
+import type { Outage, PhaseSpan, StarvedSpan, TimelineEvent, TrafficSeries } from '../results.ts';
 import { formatMs } from './format.ts';
 import { esc } from './html-parts.ts';
 
@@ -11,6 +11,8 @@ export interface TimelineInput {
   phases: readonly PhaseSpan[];
   outages: readonly Outage[];
   events: readonly TimelineEvent[];
+  /** When the harness or the machine was starved: failures there are not blamed on the product. */
+  starved?: readonly StarvedSpan[];
   label: string;
   /** Draw from here (ms on the series' clock) instead of 0: the rollback chart starts at the rollback. */
   fromMs?: number;
@@ -128,6 +130,15 @@ export function renderTimelineSvg(input: TimelineInput): string {
 
   const points = columns.latency.map((ms, column) => `${round(xOfColumn(column + 0.5))},${round(yOfLatency(ms))}`);
   if (points.length) out.push(`<polyline class="latency" points="${points.join(' ')}"><title>p95 latency</title></polyline>`);
+
+  // Starved windows under the outages: a grey band says "the measurement could not be trusted here".
+  for (const span of input.starved ?? []) {
+    if (span.endMs < startMs || span.startMs > endMs) continue;
+    const x0 = xOfMs(Math.max(startMs, span.startMs));
+    const w = Math.max(2, xOfMs(Math.min(endMs, span.endMs)) - x0);
+    const why = Object.entries(span.causes).map(([cause, ms]) => `${cause} ${formatMs(ms)}`).join(', ');
+    out.push(`<g class="starved"><title>${esc(`starved ${formatMs(span.durationMs)} in ${span.phase}: ${why}`)}</title><rect x="${round(x0)}" y="${plotTop}" width="${round(w)}" height="${plotHeight}"/></g>`);
+  }
 
   // Outages: always visible (at least 2 px) however short; the longest get their duration written on.
   const labelled = new Set([...input.outages].sort((a, b) => b.durationMs - a.durationMs).slice(0, maxOutageLabels));

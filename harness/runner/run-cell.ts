@@ -9,7 +9,9 @@ import type { CellResult, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
 import { describeError, teardownError } from './cell-error.ts';
-import { gatesSoFar, measureCell } from './measure-cell.ts';
+import type { HealthMonitor } from '../health/health-monitor.ts';
+import { judgeCell } from './judge-cell.ts';
+import { gatesSoFar } from './measure-cell.ts';
 import { hold, runSteps, type Step } from './steps.ts';
 import { isoAt, now, Timeline } from './timeline.ts';
 import { verifyVersion } from './verify.ts';
@@ -26,6 +28,8 @@ export interface CellRunContext {
   /** Cells of the run that may run at once, and the resources they share (see ProvisionContext). */
   concurrency: number;
   shared: ProvisionContext['shared'];
+  /** The run's own health (sentinel, event loop, CPU quota), against which a failure's blame is checked. */
+  health: HealthMonitor;
 }
 
 const TRAFFIC_TICK_MS = 1000;
@@ -133,6 +137,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
           event: (message) => timeline.event(message),
           concurrency: context.concurrency,
           shared: context.shared,
+          runSignal: context.signal,
         });
       },
       teardown: async () => {
@@ -216,16 +221,23 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   // Measure what traffic there was, whatever happened: a failed upgrade's outage is the finding.
   const rollbackStart = timeline.startOf('rollback');
   const trafficEnd = trafficStoppedAt ?? now();
-  const measured = measureCell(cell, timeline, {
-    probes,
-    upgradeWindow: { fromMs: trafficFrom(), toMs: rollbackStart ?? trafficEnd },
-    rollbackWindow: rollbackStart === undefined ? null : { fromMs: rollbackStart, toMs: trafficEnd },
-    integrity,
-    rollbackIntegrity,
-    unintendedRestarts,
-  });
   const error = describeError(outcome.error, outcome.failedStep) ?? teardownError(outcome.teardownErrors);
   const finishedAt = now();
+  const judged = judgeCell(
+    cell,
+    timeline,
+    {
+      probes,
+      upgradeWindow: { fromMs: trafficFrom(), toMs: rollbackStart ?? trafficEnd },
+      rollbackWindow: rollbackStart === undefined ? null : { fromMs: rollbackStart, toMs: trafficEnd },
+      integrity,
+      rollbackIntegrity,
+      unintendedRestarts,
+    },
+    { thrown: outcome.error, error },
+    context.health,
+    finishedAt,
+  );
   return {
     id: cell.id,
     platform: cell.platform,
@@ -234,15 +246,13 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     to: cell.to,
     via: cell.via,
     scenario: cell.scenario.name,
-    status: error ? (error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed',
     reproduce: `${context.reproduceBase} --only '${cell.id}'`,
     startedAt: isoAt(startedAt),
     finishedAt: isoAt(finishedAt),
     durationMs: Math.round(finishedAt - startedAt),
     phases: timeline.phases(),
     events: timeline.events(),
-    ...measured,
-    error,
+    ...judged,
     logs: relative(context.outDir, logDir),
   };
 }

@@ -8,6 +8,7 @@ import { RUN_ID_LABEL, OWNER_PID_LABEL } from './labels.ts';
 import { createRunMarker } from './leftovers.ts';
 import { runCell, type CellRunContext } from './run-cell.ts';
 import { SharedResources } from './shared-resources.ts';
+import { HealthMonitor } from '../health/health-monitor.ts';
 import { isoAt, now } from './timeline.ts';
 
 export interface RunOptions {
@@ -42,6 +43,7 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
   const concurrency = Math.max(1, options.concurrency);
   const limit = pLimit(concurrency);
   await using shared = new SharedResources();
+  await using health = HealthMonitor.start();
   const cellContext: CellRunContext = {
     runId,
     outDir: options.outDir,
@@ -51,6 +53,7 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
     keep: options.keep,
     concurrency,
     shared: (key, create) => shared.get(key, create),
+    health,
   };
   const cells: CellResult[] = await Promise.all(
     options.cells.map((cell) =>

@@ -2,40 +2,28 @@
 // terminates with delays, EndpointSlices follow (ready, then terminating), a Job completes,
 // /version says what was built, and `stop` leaves no process and no folder behind.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, VersionApi, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binariesPresent } from '../rig/build-binaries.ts';
-import { startRig, type Rig } from '../rig/rig-api.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NEVER_READY_LABEL } from '../rig/kwok-stages.ts';
 import { KUBERNETES_VERSION } from '../rig/versions.ts';
+import { rigGate, useRig } from '../support/rig-gate.ts';
 
-const required = Boolean(process.env.UPGRADE_HARNESS_REQUIRE_RIG) && process.env.UPGRADE_HARNESS_REQUIRE_RIG !== '0';
-const built = await binariesPresent();
-if (!built && !required) {
-  console.log('rig.test.ts skipped: the rig binaries are not built (`npm run rig -- build`, or set UPGRADE_HARNESS_REQUIRE_RIG=1 to build them here)');
-}
-
-// A cold build takes minutes; with the binaries cached the start takes seconds.
-const START_TIMEOUT_MS = built ? 180_000 : 45 * 60_000;
+const gate = await rigGate('rig.test.ts');
 const NS = 'default';
+/** kwok-stages.ts READY_DELAY: at most 1.2 s from start to Ready; a little more for the watch. */
+const READY_STAGE_MAX_MS = 2_000;
 
-describe.skipIf(!built && !required)('rig: a real control plane with kwok nodes', () => {
-  let rig: Rig;
+describe.skipIf(gate.skip)('rig: a real control plane with kwok nodes', () => {
+  const rigHandle = useRig(gate, 'rig-test');
   let kc: KubeConfig;
-  let stopped = false;
 
-  beforeAll(async () => {
-    rig = await startRig(await mkdtemp(join(tmpdir(), 'rig-test-')));
+  beforeAll(() => {
     kc = new KubeConfig();
-    kc.loadFromFile(rig.kubeconfig);
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    if (rig && !stopped) await rig.stop();
-  }, 60_000);
+    kc.loadFromFile(rigHandle.current.kubeconfig);
+  });
 
   it('reports the Kubernetes version it was built as', async () => {
     const version = await kc.makeApiClient(VersionApi).getCode();
@@ -126,11 +114,28 @@ describe.skipIf(!built && !required)('rig: a real control plane with kwok nodes'
     });
   });
 
+  it('leaves a pod labelled never-ready unready, while its unlabelled twin becomes Ready', async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const pod = (name: string, labels: Record<string, string>): V1Pod => ({
+      metadata: { name, labels },
+      spec: { containers: [{ name: 'web', image: 'example.invalid/web:1' }] },
+    });
+    await core.createNamespacedPod({ namespace: NS, body: pod('never', { [NEVER_READY_LABEL]: 'true' }) });
+    await core.createNamespacedPod({ namespace: NS, body: pod('twin', {}) });
+    await eventually('the twin to be Ready', async () => isReady(await core.readNamespacedPod({ name: 'twin', namespace: NS })));
+    // Both were started together; past the ready stage's longest delay, the labelled one must
+    // still be short of Ready although kwok started it (it has an IP).
+    await sleep(READY_STAGE_MAX_MS);
+    const never = await core.readNamespacedPod({ name: 'never', namespace: NS });
+    expect(never.status?.podIP).toBeTruthy();
+    expect(never.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+  });
+
   it('stops: no process of the rig left, its folder gone', async () => {
+    const rig = rigHandle.current;
     const pids = await Promise.all((await readdir(join(rig.dir, 'pids'))).map(async (f) => Number(await readFile(join(rig.dir, 'pids', f), 'utf8'))));
     expect(pids).toHaveLength(5);
     await rig.stop();
-    stopped = true;
     for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
     expect(await processesMentioning(rig.dir)).toEqual([]);
     await expect(stat(rig.dir)).rejects.toThrow();

@@ -46,6 +46,10 @@ function stage(name: string, kind: 'Pod' | 'Node', selector: Requirement[], dela
 
 const notDeleting: Requirement = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
 const deleting: Requirement = { key: '.metadata.deletionTimestamp', operator: 'Exists' };
+/** Label a test puts on a pod template to keep its pods from ever becoming Ready (a rig feature for tests only). */
+export const NEVER_READY_LABEL = 'upgrade-harness.io/test-never-ready';
+// NotIn also matches a pod without the label (kwok: a missing value matches NotIn).
+const notNeverReady: Requirement = { key: `.metadata.labels["${NEVER_READY_LABEL}"]`, operator: 'NotIn', values: ['true'] };
 const phase = (...values: string[]): Requirement => ({ key: '.status.phase', operator: 'In', values });
 
 function statusPatch(template: string) {
@@ -158,7 +162,9 @@ export function kwokStages(): object[] {
 
     // Scheduled pod: an IP, containers being created.
     stage('rig-pod-start', 'Pod', [notDeleting, { key: '.status.podIP', operator: 'DoesNotExist' }], START_DELAY, [statusPatch(podStartTemplate)]),
-    stage('rig-pod-ready', 'Pod', [notDeleting, phase('Pending'), { key: '.status.podIP', operator: 'Exists' }], READY_DELAY, [statusPatch(podReadyTemplate)]),
+    // A pod labelled never-ready stays as the start stage left it (Pending, not Ready), like one
+    // whose readiness probe never passes: for tests that need a release that cannot become ready.
+    stage('rig-pod-ready', 'Pod', [notDeleting, phase('Pending'), { key: '.status.podIP', operator: 'Exists' }, notNeverReady], READY_DELAY, [statusPatch(podReadyTemplate)]),
 
     // Run-to-completion pods: those of Jobs, and bare Helm hook pods (Helm waits for Succeeded).
     stage('rig-job-pod-complete', 'Pod', [notDeleting, phase('Running'), { key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] }], COMPLETE_DELAY, [

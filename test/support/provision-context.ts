@@ -11,6 +11,7 @@ export function provisionContext(runId: string, logDir: string, signal = new Abo
     event: () => undefined,
     concurrency: 1,
     shared: (key, create) => shared.get(key, create),
+    runSignal: signal,
     [Symbol.asyncDispose]: () => shared[Symbol.asyncDispose](),
   };
 }

@@ -2,6 +2,7 @@
 // test/fixtures/bin, reads back what they were called with, and stands in for the runner's shared
 // resources of a run.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { SharedResources } from '../../harness/runner/shared-resources.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterRequest } from '../../harness/platforms/kubernetes/clusters/cluster-provider.ts';
@@ -59,22 +60,10 @@ export async function useStubs(): Promise<StubSetup> {
   };
 }
 
-/** The runner's shared resources in miniature: one promise per key, disposed newest first at the end. */
+/** The runner's own shared resources, driven by the test: one promise per key, disposed newest first at the end. */
 export function sharedScope(): { shared: ClusterRequest['shared'] } & AsyncDisposable {
-  const created = new Map<string, Promise<AsyncDisposable>>();
-  return {
-    shared<T extends AsyncDisposable>(key: string, create: () => Promise<T>): Promise<T> {
-      if (!created.has(key)) created.set(key, create());
-      return created.get(key) as Promise<T>;
-    },
-    async [Symbol.asyncDispose]() {
-      for (const resource of [...created.values()].reverse()) {
-        const value = await resource.catch(() => null);
-        await value?.[Symbol.asyncDispose]();
-      }
-      created.clear();
-    },
-  };
+  const resources = new SharedResources();
+  return { shared: (key, create) => resources.get(key, create), [Symbol.asyncDispose]: () => resources[Symbol.asyncDispose]() };
 }
 
 /** A request with the defaults of a test; events are collected in `events`. */
@@ -86,6 +75,7 @@ export function clusterRequest(overrides: Partial<ClusterRequest> & { logDir: st
     concurrency: 1,
     images: [],
     signal: new AbortController().signal,
+    runSignal: new AbortController().signal,
     event: (message) => events.push(message),
     shared: () => Promise.reject(new Error('a per-cell request must not ask for shared resources')),
     ...overrides,

@@ -26,7 +26,7 @@ export async function runMigrationJob(app: KubernetesApp, version: string, kind:
       lastEvents: () => app.watch.lastLines(),
     });
   } catch (error) {
-    if (error instanceof WaitTimeoutError) throw new UpgradeFailedError(error.message, { code: 'MIGRATION_TIMEOUT', cause: error });
+    if (error instanceof WaitTimeoutError) throw new UpgradeFailedError(error.message, { code: 'MIGRATION_TIMEOUT', cause: error, timingDependent: true });
     throw error;
   }
   if (outcome === 'Failed') {

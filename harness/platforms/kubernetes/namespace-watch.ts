@@ -110,6 +110,10 @@ export class NamespaceWatch implements AsyncDisposable {
     const byAddress = new Map<string, ReadyEndpoint>();
     let total = 0;
     for (const slice of this.endpointSlices.list()) {
+      // A pod the selector matches but that lacks the Service's (named) target port, such as a
+      // chart's migration Job pod carrying the app's labels, lands in a slice without ports:
+      // kube-proxy sends it nothing, so it is not an endpoint that serves.
+      if (!slice.ports?.length) continue;
       for (const endpoint of slice.endpoints ?? []) {
         const address = endpoint.addresses[0];
         if (!address) continue;

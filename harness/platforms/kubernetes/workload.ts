@@ -101,7 +101,7 @@ export async function waitRolledOut(app: KubernetesApp, applied: k8s.V1Deploymen
       { what, timeoutMs, signal: app.signal, lastEvents: () => app.watch.lastLines() },
     );
   } catch (error) {
-    if (error instanceof WaitTimeoutError) throw new UpgradeFailedError(error.message, { code: 'ROLLOUT_TIMEOUT', cause: error });
+    if (error instanceof WaitTimeoutError) throw new UpgradeFailedError(error.message, { code: 'ROLLOUT_TIMEOUT', cause: error, timingDependent: true });
     throw error;
   }
 }

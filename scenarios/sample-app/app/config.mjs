@@ -1,11 +1,19 @@
 // Reads the environment once, failing fast with a message that names the variable.
 //
+// SAMPLE_APP_DRAIN_MS (default 300): after SIGTERM the app keeps serving this long before it stops
+// accepting, so requests a load balancer sent just before it took the replica out still land
+// (the practice taught for Kubernetes: a preStop sleep, or a drain delay in the app).
+//
 // Test-only variants (never on by default; the harness's own tests use them to prove it notices
 // misbehaving applications):
 //   SAMPLE_APP_SHUTDOWN=abrupt   on SIGTERM exit at once, dropping requests in flight
 //   SAMPLE_APP_READ_DELAY_MS=N   GET /items waits N ms before answering (keeps requests in flight)
 //   SAMPLE_APP_LOSE_WRITES=1     POST /items answers 201 but never stores the row
 import { parseVersion } from './versions.mjs';
+
+/** Stragglers are cut off this long after SIGTERM: below the harness's 5 s grace, so it never has to kill us. */
+export const SHUTDOWN_DEADLINE_MS = 4000;
+const DEFAULT_DRAIN_MS = 300;
 
 export function readConfig(env = process.env) {
   const port = Number(env.PORT);
@@ -20,6 +28,11 @@ export function readConfig(env = process.env) {
   if (!Number.isInteger(readDelayMs) || readDelayMs < 0) {
     throw new Error(`SAMPLE_APP_READ_DELAY_MS "${env.SAMPLE_APP_READ_DELAY_MS}" must be a whole number of milliseconds`);
   }
+  const drainMs = Number(env.SAMPLE_APP_DRAIN_MS || DEFAULT_DRAIN_MS);
+  // The drain counts against the shutdown deadline; in-flight requests need time after it.
+  if (!Number.isInteger(drainMs) || drainMs < 0 || drainMs > SHUTDOWN_DEADLINE_MS - 1000) {
+    throw new Error(`SAMPLE_APP_DRAIN_MS "${env.SAMPLE_APP_DRAIN_MS}" must be a whole number of milliseconds from 0 to ${SHUTDOWN_DEADLINE_MS - 1000}`);
+  }
   return {
     // 127.0.0.1 unless told otherwise: a container must listen on its own interface instead.
     host: env.HOST || '127.0.0.1',
@@ -27,6 +40,7 @@ export function readConfig(env = process.env) {
     databaseUrl: env.DATABASE_URL,
     version: env.APP_VERSION.trim(),
     shutdown,
+    drainMs,
     readDelayMs,
     loseWrites: env.SAMPLE_APP_LOSE_WRITES === '1',
   };

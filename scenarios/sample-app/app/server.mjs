@@ -1,19 +1,20 @@
 // sample-app: the reference application under test. Env: PORT, DATABASE_URL, APP_VERSION
 // (plus the test-only variants described in config.mjs).
 //
-// Graceful shutdown on SIGTERM: /readyz turns 503 at once, the listener closes, idle keep-alive
-// connections are closed, requests in flight finish (answered with Connection: close), then the
-// pg pool ends and the process exits 0. A deadline below the harness's 5 s grace period cuts
-// stragglers off so the harness never has to kill us.
+// Graceful shutdown on SIGTERM: /readyz turns 503 at once and every response says
+// Connection: close, but the app keeps accepting and serving for a drain delay
+// (SAMPLE_APP_DRAIN_MS): a load balancer takes a replica out at about the moment it sends SIGTERM,
+// and a request it sent just before may not have been read yet. Then the listener closes, idle
+// keep-alive connections are closed, requests in flight finish, the pg pool ends and the process
+// exits 0. A deadline below the harness's 5 s grace period cuts stragglers off so the harness
+// never has to kill us.
 import http from 'node:http';
 import pg from 'pg';
-import { describeVariants, readConfig } from './config.mjs';
+import { describeVariants, readConfig, SHUTDOWN_DEADLINE_MS } from './config.mjs';
 import { HttpError, sendResponse } from './http-util.mjs';
 import { describeError, log } from './log.mjs';
 import { releaseFor } from './releases.mjs';
 import { createRouter } from './routes.mjs';
-
-const SHUTDOWN_DEADLINE_MS = 4000;
 
 let config;
 let release;
@@ -62,22 +63,25 @@ const server = http.createServer(async (req, res) => {
 });
 
 function shutdownGracefully(signal) {
-  log(`stopping on ${signal}, ${requestsInFlight} request(s) in flight`);
+  log(`stopping on ${signal}, ${requestsInFlight} request(s) in flight; serving ${config.drainMs} ms more while the load balancer stops sending`);
   let forced = false;
   const deadline = setTimeout(() => {
     forced = true;
-    log(`error: requests still open after ${SHUTDOWN_DEADLINE_MS} ms; closing their connections`);
+    log(`error: requests still open ${SHUTDOWN_DEADLINE_MS} ms after ${signal}; closing their connections`);
     server.closeAllConnections();
   }, SHUTDOWN_DEADLINE_MS);
   deadline.unref();
-  server.close(async () => {
-    clearTimeout(deadline);
-    await pool.end().catch((error) => log(`error: closing database pool: ${describeError(error)}`));
-    log(forced ? 'stopped (forced)' : 'stopped');
-    process.exit(forced ? 1 : 0);
-  });
-  // Node >= 19 does this inside close(); Node 18 needs it said.
-  server.closeIdleConnections();
+  setTimeout(() => {
+    log(`drained: no longer accepting, ${requestsInFlight} request(s) in flight`);
+    server.close(async () => {
+      clearTimeout(deadline);
+      await pool.end().catch((error) => log(`error: closing database pool: ${describeError(error)}`));
+      log(forced ? 'stopped (forced)' : 'stopped');
+      process.exit(forced ? 1 : 0);
+    });
+    // Node >= 19 does this inside close(); Node 18 needs it said.
+    server.closeIdleConnections();
+  }, config.drainMs);
 }
 
 function onSignal(signal) {

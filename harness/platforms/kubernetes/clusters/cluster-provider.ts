@@ -22,6 +22,8 @@ export interface ClusterRequest {
   signal: AbortSignal;
   /** A line on the cell's timeline. */
   event(message: string): void;
+  /** The run's own signal: a shared cluster is created under it, so one cell's deadline cannot break it for the others. */
+  runSignal: AbortSignal;
   /** A resource shared by the run's cells, created by the first that asks, disposed after the run's last cell. */
   shared<T extends AsyncDisposable>(key: string, create: () => Promise<T>): Promise<T>;
 }

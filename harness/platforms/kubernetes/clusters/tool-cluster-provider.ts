@@ -47,8 +47,8 @@ async function acquireOwn(driver: ClusterDriver, request: ClusterRequest): Promi
 
 async function acquireShared(driver: ClusterDriver, request: ClusterRequest): Promise<ClusterLease> {
   const kubernetesVersion = versionOf(request);
-  // The first cell to ask creates it, with its log folder, events and signal: a creation aborted
-  // for it fails the others too, as a broken shared cluster would (SharedResources does not retry).
+  // The first cell to ask creates it, with its log folder and events, under the run's signal: one
+  // cell's deadline does not break it for the others (SharedResources does not retry a failure).
   const cluster = await request.shared(`${driver.tool}-cluster:${kubernetesVersion ?? 'default'}`, () =>
     createToolCluster(driver, {
       runId: request.runId,
@@ -57,7 +57,7 @@ async function acquireShared(driver: ClusterDriver, request: ClusterRequest): Pr
       slotCount: Math.max(1, request.concurrency),
       logDir: request.logDir,
       event: (message) => request.event(message),
-      signal: request.signal,
+      signal: request.runSignal,
     }),
   );
   const slot = await cluster.frontDoors.take(request.signal);

@@ -44,7 +44,7 @@ export const canary: KubernetesMethod = {
             await app.api.delete(fresh.deployment);
             context.event(`canary: gate breached at ${percent}%, ${slotName(stable)} scaled back to ${total}, ${slotName(fresh)} deleted`);
             const what = breached.map((gate) => `${gate.name} ${gate.actual} (limit ${gate.threshold})`).join(', ');
-            throw new UpgradeFailedError(`canary stopped at ${percent}%: ${what}; traffic returned to the old version`, { code: 'CANARY_ABORTED' });
+            throw new UpgradeFailedError(`canary stopped at ${percent}%: ${what}; traffic returned to the old version`, { code: 'CANARY_ABORTED', timingDependent: true });
           }
         }
         await app.api.delete(stable.deployment);

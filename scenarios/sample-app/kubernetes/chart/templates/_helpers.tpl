@@ -20,7 +20,10 @@ spec:
   backoffLimit: 0
   template:
     metadata:
-      labels: {{- include "sample-app.labels" .root | nindent 8 }}
+      # Not the app's labels: the Service (and the PodDisruptionBudget) must never select a migration pod.
+      labels:
+        app.kubernetes.io/name: sample-app-migrate
+        app.kubernetes.io/instance: {{ .root.Release.Name }}
         app.kubernetes.io/component: migrate-{{ .kind }}
     spec:
       restartPolicy: Never

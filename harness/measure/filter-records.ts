@@ -1,0 +1,10 @@
+import { RecordStore } from '../traffic/record-store.ts';
+
+/** A copy of the store with only the rows `keep` accepts (e.g. those outside starved windows). */
+export function filterRecords(store: RecordStore, keep: (i: number) => boolean): RecordStore {
+  const kept = new RecordStore();
+  store.forEach((i) => {
+    if (keep(i)) kept.push(store.scheduledMs(i), store.sentMs(i), store.durationMs(i), store.outcome(i), store.status(i), store.versionName(store.versionIndex(i)));
+  });
+  return kept;
+}

@@ -1,0 +1,53 @@
+// A finished cell's figures and verdict: its traffic measured, its gates judged, and the verdict
+// checked against the harness's own health (see starvation-verdict.ts).
+import type { Cell } from '../matrix/cell.ts';
+import { cellHealth } from '../health/cell-health.ts';
+import type { HealthMonitor } from '../health/health-monitor.ts';
+import { inWindows, type StarvedWindow } from '../health/starved-windows.ts';
+import { filterRecords } from '../measure/filter-records.ts';
+import { phaseIndexAt, phaseNameAt } from '../measure/phase-lookup.ts';
+import type { CellError, CellResult, MeasurementHealth } from '../results.ts';
+import { measureCell, type CellMeasurements } from './measure-cell.ts';
+import { judgeWithStarvation } from './starvation-verdict.ts';
+import { isoAt, type Timeline } from './timeline.ts';
+
+export interface CellOutcome {
+  /** What the cell's steps threw, and as results.json describes it. */
+  thrown: unknown;
+  error: CellError | null;
+}
+
+type Judged = Pick<CellResult, 'traffic' | 'errorBudget' | 'integrity' | 'rollback' | 'gates' | 'status' | 'error' | 'measurement'>;
+
+export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, outcome: CellOutcome, health: HealthMonitor, toMs: number): Judged {
+  const measured = measureCell(cell, timeline, m);
+  const status = outcome.error ? (outcome.error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed';
+  const { windows, figures } = cellHealth(health, timeline.originMs, toMs, m.probes, cell.starvation);
+  const margin = cell.starvation.marginMs;
+  const outside = (records: (typeof m.probes)[number]['records']) =>
+    filterRecords(records, (i) => !inWindows(windows, records.sentMs(i), records.sentMs(i) + records.durationMs(i), margin));
+  const verdict = judgeWithStarvation({
+    status,
+    error: outcome.error,
+    thrown: outcome.thrown,
+    gates: measured.gates,
+    windows,
+    gatesOutsideWindows: () => measureCell(cell, timeline, { ...m, probes: m.probes.map((probe) => ({ name: probe.name, records: outside(probe.records) })) }).gates,
+    failedPhase: timeline.spansMs().findLast((span) => span.name !== 'teardown') ?? null,
+  });
+  const measurement: MeasurementHealth = { ...figures, starved: windows.map((window) => starvedSpan(window, timeline)) };
+  return { ...measured, ...verdict, measurement };
+}
+
+function starvedSpan(window: StarvedWindow, timeline: Timeline): MeasurementHealth['starved'][number] {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    start: isoAt(window.startMs),
+    end: isoAt(window.endMs),
+    startMs: round(window.startMs - timeline.originMs),
+    endMs: round(window.endMs - timeline.originMs),
+    durationMs: round(window.endMs - window.startMs),
+    phase: phaseNameAt(timeline.spansMs(), phaseIndexAt(timeline.spansMs(), window.startMs)),
+    causes: window.causes,
+  };
+}
