@@ -9,6 +9,13 @@ export type CellStatus = 'passed' | 'failed' | 'error' | 'skipped';
 /** `no-endpoints`: a sample of the Kubernetes endpoints probe saw fewer ready endpoints than its minimum. */
 export type FailureClass = 'refused' | 'reset' | 'timeout' | 'http-5xx' | 'http-4xx' | 'wrong-body' | 'no-endpoints' | 'other';
 
+/**
+ * What the front door saw upstream when it answered a request itself (its X-Upstream-Error
+ * header): the replica refused the connection, reset it, did not answer in time, or no member
+ * could take the request; `other` for any other upstream error.
+ */
+export type UpstreamCause = 'refused' | 'reset' | 'timeout' | 'no-member' | 'other';
+
 export interface LatencySummary {
   p50: number;
   p95: number;
@@ -26,6 +33,8 @@ export interface Outage {
   failures: number;
   /** Failure classes seen in the outage, with counts. */
   causes: Partial<Record<FailureClass, number>>;
+  /** Of those, the ones the front door answered itself, by what it saw upstream. Absent in results written before it existed. */
+  upstreamCauses?: Partial<Record<UpstreamCause, number>>;
   /** Phase the outage started in. */
   phase: string;
 }
@@ -64,6 +73,12 @@ export interface TrafficSummary {
   byPhase: Record<string, PhaseTraffic>;
   failuresByVersion: Record<string, number>;
   failuresByClass: Partial<Record<FailureClass, number>>;
+  /**
+   * Failures the front door answered itself, by what it saw upstream; failures it did not explain
+   * (the app's own errors, client-side timeouts and resets) are not counted. Absent in results
+   * written before it existed.
+   */
+  failuresByUpstreamCause?: Partial<Record<UpstreamCause, number>>;
   /** Requests served by each version (X-App-Version). */
   requestsByVersion: Record<string, number>;
   /** The same figures per probe (http, http-new-connection, write-ledger, browser, k6). */

@@ -80,7 +80,8 @@ export class HealthMonitor implements AsyncDisposable {
     this.#ticks.push({
       atMs,
       loopDelayMs,
-      throttledMs: (delta(throttledUs, last.throttledUs) ?? 0) / 1000,
+      // cgroup v1 sums throttling over CPUs: more than the tick itself says nothing more.
+      throttledMs: Math.min(spanMs, (delta(throttledUs, last.throttledUs) ?? 0) / 1000),
       pressureShare: pressureUs === null ? null : Math.min(1, (delta(pressureUs, last.pressureUs) ?? 0) / 1000 / spanMs),
       stealShare: stealDelta && stealDelta.total > 0 ? stealDelta.steal / stealDelta.total : null,
     });

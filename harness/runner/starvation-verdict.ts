@@ -27,8 +27,11 @@ const HINT = 'rerun on a quieter runner (or with fewer cells at once), lower tra
 
 export function judgeWithStarvation(input: VerdictInput): { status: CellStatus; error: CellError | null } {
   const unchanged = { status: input.status, error: input.error };
-  if (input.status !== 'failed' || input.windows.length === 0) return unchanged;
+  if (input.windows.length === 0) return unchanged;
   const what = describeStarvation(input.windows);
+  // Past its deadline there is no verdict anyway; say what slowed the cell down.
+  if (input.error?.code === 'DEADLINE') return { status: input.status, error: { ...input.error, message: `${input.error.message}, starved: ${what}` } };
+  if (input.status !== 'failed') return unchanged;
   if (!input.error) {
     const breached = input.gates.filter((gate) => !gate.passed);
     if (input.gatesOutsideWindows().some((gate) => !gate.passed)) return unchanged;

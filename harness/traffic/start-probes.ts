@@ -1,7 +1,7 @@
 import type { Cell } from '../matrix/cell.ts';
-import { startHttpProbe } from './http-probe.ts';
 import { ProbeUnavailable, type RunningProbe } from './probe.ts';
-import { startWriteLedger } from './write-ledger.ts';
+import { startProbesInWorker } from './worker-probes.ts';
+import type { ProbeSpec } from './worker-protocol.ts';
 
 export interface StartedProbes {
   probes: RunningProbe[];
@@ -18,15 +18,18 @@ export async function startProbes(cell: Cell, baseUrl: string | null): Promise<S
   const unavailable: StartedProbes['unavailable'] = [];
   if (baseUrl === null) return { probes: [], unavailable };
   const { rate, timeoutMs } = cell.traffic;
-  const probes: RunningProbe[] = cell.probes.http ? [startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs })] : [];
   const asked = cell.probes;
+  // The HTTP probes send from a worker thread of their own: the runner's work cannot delay them.
+  const specs: ProbeSpec[] = [];
+  if (asked.http) specs.push({ kind: 'http', options: { baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs } });
   if (asked['http-new-connection']) {
-    probes.push(startHttpProbe({ baseUrl, endpoint: cell.scenario.probes.read, rate: asked['http-new-connection'].rate, timeoutMs, newConnectionPerRequest: true }));
+    specs.push({ kind: 'http', options: { baseUrl, endpoint: cell.scenario.probes.read, rate: asked['http-new-connection'].rate, timeoutMs, newConnectionPerRequest: true } });
   }
   const write = cell.scenario.probes.write;
   if (asked['write-ledger'] && write) {
-    probes.push(startWriteLedger({ baseUrl, write, readBack: write.readBack, rate: asked['write-ledger'].rate, timeoutMs }));
+    specs.push({ kind: 'write-ledger', options: { baseUrl, write, readBack: write.readBack, rate: asked['write-ledger'].rate, timeoutMs } });
   }
+  const probes: RunningProbe[] = await startProbesInWorker(specs);
   const optional: [string, () => Promise<RunningProbe>][] = [];
   if (asked.browser) {
     const { rate: browserRate } = asked.browser;

@@ -98,3 +98,12 @@ describe('the verdict under starvation', () => {
     expect(judgeWithStarvation(input({ error: productError('not ready'), thrown, windows })).status).toBe('failed');
   });
 });
+
+describe('a cell past its deadline on a starved machine', () => {
+  it('stays an error, and says what starved it', () => {
+    const error: CellError = { code: 'DEADLINE', message: 'the cell ran past its deadline of 180000 ms', hint: null, kind: 'infrastructure' };
+    const verdict = judgeWithStarvation(input({ status: 'error', error }));
+    expect(verdict).toMatchObject({ status: 'error', error: { code: 'DEADLINE' } });
+    expect(verdict.error!.message).toBe('the cell ran past its deadline of 180000 ms, starved: the CPU quota throttled the run for 1900 ms');
+  });
+});

@@ -7,7 +7,10 @@
 
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { UPSTREAM_ERROR_HEADER } from '../../traffic/upstream-cause.ts';
 import type { ChildMessage, MemberSpec, MemberStatus, ParentMessage } from './front-door-protocol.ts';
+import { MemberAgent } from './member-agent.ts';
+import { upstreamCauseOf } from './upstream-error.ts';
 import { SmoothWeightedPicker } from './weighted-picker.ts';
 
 interface Member {
@@ -21,7 +24,7 @@ interface Member {
   streak: number;
   checking: boolean;
   inFlight: number;
-  agent: http.Agent;
+  agent: MemberAgent;
 }
 
 // Connection-level headers (RFC 9110 7.6.1) belong to one hop and are never forwarded.
@@ -45,8 +48,7 @@ const retiring = new Set<Member>();
 const picker = new SmoothWeightedPicker();
 
 function createMember(spec: MemberSpec): Member {
-  // LIFO reuses the most recently used connection: the least likely to have been closed by the backend.
-  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+  const agent = new MemberAgent();
   return { id: spec.id, version: spec.version, url: new URL(spec.url), weight: spec.weight, state: 'active', healthy: true, streak: 0, checking: false, inFlight: 0, agent };
 }
 
@@ -66,6 +68,7 @@ function upsert(spec: MemberSpec): void {
   if (existing && existing.url.href === new URL(spec.url).href) {
     existing.weight = spec.weight;
     existing.state = 'active';
+    existing.agent.draining = false;
     return;
   }
   if (existing) retire(existing);
@@ -122,6 +125,8 @@ function forwardableHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHtt
   return result;
 }
 
+const upstreamError = UPSTREAM_ERROR_HEADER.toLowerCase();
+
 function reply(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -130,7 +135,7 @@ function reply(res: http.ServerResponse, status: number, headers: Record<string,
 function proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
   const member = pickMember();
   if (!member) {
-    reply(res, 503, { 'x-front-door': 'no-backend' }, 'front door: no backend in the pool is active and healthy\n');
+    reply(res, 503, { 'x-front-door': 'no-backend', [upstreamError]: 'no-member' }, 'front door: no backend in the pool is active and healthy\n');
     return;
   }
   member.inFlight++;
@@ -176,7 +181,8 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.unpipe(upstream);
     req.resume(); // discard the rest of the body so the client's connection stays usable
     const code = error.code ?? 'EUPSTREAM';
-    reply(res, 502, { 'x-front-door-error': code, 'x-front-door-member': member.id, 'x-upstream-version': member.version }, `front door: upstream ${member.id} failed: ${code}\n`);
+    const headers = { 'x-front-door-error': code, [upstreamError]: upstreamCauseOf(error), 'x-front-door-member': member.id, 'x-upstream-version': member.version };
+    reply(res, 502, headers, `front door: upstream ${member.id} failed: ${code}\n`);
   });
   // The client went away (or its response ended): stop the upstream exchange too.
   res.on('close', () => {
@@ -240,7 +246,10 @@ function apply(message: ParentMessage): ChildMessage {
       break;
     case 'drain': {
       const member = pool.get(message.id);
-      if (member) member.state = 'draining';
+      if (member) {
+        member.state = 'draining';
+        member.agent.drain();
+      }
       break;
     }
     case 'remove':

@@ -1,0 +1,23 @@
+// Messages between the runner and the probe worker (probe-worker.ts).
+import type { Integrity } from '../results.ts';
+import type { HttpProbeOptions } from './http-probe.ts';
+import type { ProbeStats } from './probe.ts';
+import type { WriteLedgerOptions } from './write-ledger.ts';
+
+export type ProbeSpec = { kind: 'http'; options: HttpProbeOptions } | { kind: 'write-ledger'; options: WriteLedgerOptions };
+
+/** New rows of one probe: 5 numbers a row (scheduled, sent, duration, outcome, status) on the worker's clock, and each row's version. */
+export interface RecordBatch {
+  probe: number;
+  rows: Float64Array;
+  versions: (string | null)[];
+  stats: ProbeStats;
+}
+
+export type WorkerMessage =
+  | { type: 'started'; timeOrigin: number; names: string[] }
+  | { type: 'records'; batches: RecordBatch[] }
+  | { type: 'stopped' }
+  | { type: 'integrity'; id: number; integrity?: Integrity; error?: string };
+
+export type RunnerMessage = { type: 'stop' } | { type: 'integrity'; id: number; probe: number };
