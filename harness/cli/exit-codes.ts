@@ -11,8 +11,9 @@ export const EXIT = {
 
 /** 1 when any cell failed a gate (a verdict), else 3 when any environment broke (no verdict), else 0. */
 export function exitCodeForResults(results: RunResults): number {
-  if (results.cells.some((cell) => cell.status === 'failed')) return EXIT.gateFailed;
+  // Interrupted first: what the interrupt cut short is no verdict, whatever else failed before it.
   if (results.cells.some((cell) => cell.error?.kind === 'aborted')) return EXIT.interrupted;
+  if (results.cells.some((cell) => cell.status === 'failed')) return EXIT.gateFailed;
   if (results.cells.some((cell) => cell.status === 'error')) return EXIT.infrastructure;
   return EXIT.passed;
 }

@@ -41,6 +41,10 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  const orphaned = watchParent(() => {
+    process.stderr.write(`\nthe process that started this run is gone: stopping every cell and tearing down\n`);
+    controller.abort(new AbortedError('interrupted: the process that started the run is gone'));
+  });
   try {
     const reporter = createReporterMux([progressReporter(), ...fileReporters()], (name, hook, error) => {
       process.stderr.write(`reporter ${name} failed in ${hook}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -57,11 +61,29 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
       reproduceBase: `npx upgrade-harness run ${relative(process.cwd(), matrix.file) || matrix.file}`,
       keep: options.keep ? (cell, lines) => keepUntilInterrupted(cell.id, lines, controller.signal) : undefined,
     });
-    return exitCodeForResults(results);
+    return controller.signal.aborted ? EXIT.interrupted : exitCodeForResults(results);
   } finally {
+    clearInterval(orphaned);
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * A wrapper (npx, a CI runner's shell) that gets SIGTERM may die without passing it on; then this
+ * process is re-parented. A run whose starter is gone stops like an interrupted one, within a second.
+ */
+function watchParent(onGone: () => void): NodeJS.Timeout {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return timer;
 }
 
 /** The command line's --kubeconfig and --context win over the matrix for the cells on an existing cluster. */

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { methodNames, platformNames, type GateThresholds } from './cell.ts';
 import { knownName } from './known-names.ts';
+import { durationMs } from './duration-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
 export const platformSchema = knownName('platform', platformNames).meta({ id: 'platform' });
@@ -23,14 +24,14 @@ export const whenSchema = z
 
 const trafficFields = {
   rate: z.number().positive().max(10_000).meta({ description: 'Requests per second, open loop' }),
-  timeoutMs: z.int().positive(),
-  warmUpMs: z.int().min(0),
-  settleMs: z.int().min(0),
+  timeoutMs: durationMs(1),
+  warmUpMs: durationMs(0),
+  settleMs: durationMs(0),
 };
 
 const canaryFields = {
   steps: z.array(z.number().positive().max(100)).min(1).meta({ description: 'Percent of traffic on the new version at each step; ascending, ending at 100' }),
-  stepMs: z.int().min(0),
+  stepMs: durationMs(0),
 };
 
 const gateFields = {
@@ -91,7 +92,7 @@ const overrideSchema = z.strictObject({
   replicas: replicasSchema.optional(),
   rollback: z.boolean().optional(),
   slo: sloSchema.optional(),
-  deadlineMs: z.int().positive().optional(),
+  deadlineMs: durationMs(1).optional(),
 });
 
 const hopSchema = z.strictObject({ from: versionSchema, to: versionSchema });
@@ -143,7 +144,7 @@ export const matrixSchema = z
       .prefault({}),
     slo: sloSchema.default(0.999),
     rollback: z.boolean().default(false).meta({ description: 'After verification, return to the old version by the same method, under traffic' }),
-    deadlineMs: z.int().positive().default(300_000).meta({ description: 'Whole-cell deadline' }),
+    deadlineMs: durationMs(1).default(300_000).meta({ description: 'Whole-cell deadline' }),
     canary: z
       .strictObject({ steps: canaryFields.steps.default([10, 50, 100]), stepMs: canaryFields.stepMs.default(1000) })
       .prefault({}),

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { runPlatforms } from './cell.ts';
 import { kubernetesScenarioSchema, kubernetesVersionSchema } from './kubernetes-scenario-schema.ts';
+import { durationMs } from './duration-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
 const httpPath = z.string().startsWith('/', 'must start with "/"');
@@ -77,7 +78,7 @@ export const scenarioSchema = z
       browser: browserJourneySchema.optional(),
     }),
     timeouts: z
-      .strictObject({ startMs: z.int().positive().default(15_000), stopGraceMs: z.int().min(0).default(5000) })
+      .strictObject({ startMs: durationMs(1).default(15_000), stopGraceMs: durationMs(0).default(5000) })
       .prefault({}),
     upgradeStops: z.array(versionSchema).default([]).meta({ description: 'Versions an upgrade path may not skip' }),
     defaults: z

@@ -21,8 +21,12 @@ type Judged = Pick<CellResult, 'traffic' | 'errorBudget' | 'integrity' | 'rollba
 
 export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, outcome: CellOutcome, health: HealthMonitor, toMs: number): Judged {
   const measured = measureCell(cell, timeline, m);
-  const status = outcome.error ? (outcome.error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed';
   const { windows, figures } = cellHealth(health, timeline.originMs, toMs, m.probes, cell.starvation);
+  const measurement: MeasurementHealth = { ...figures, starved: windows.map((window) => starvedSpan(window, timeline)) };
+  // An interrupted cell keeps its partial figures, but nothing the interrupt itself caused (writes
+  // cut off, replicas stopped) may read as a finding: no gate is judged.
+  if (outcome.error?.kind === 'aborted') return { ...measured, gates: [], status: 'skipped', error: outcome.error, measurement };
+  const status = outcome.error ? (outcome.error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed';
   const margin = cell.starvation.marginMs;
   const outside = (records: (typeof m.probes)[number]['records']) =>
     filterRecords(records, (i) => !inWindows(windows, records.sentMs(i), records.sentMs(i) + records.durationMs(i), margin));
@@ -35,7 +39,6 @@ export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, o
     gatesOutsideWindows: () => measureCell(cell, timeline, { ...m, probes: m.probes.map((probe) => ({ name: probe.name, records: outside(probe.records) })) }).gates,
     failedPhase: timeline.spansMs().findLast((span) => span.name !== 'teardown') ?? null,
   });
-  const measurement: MeasurementHealth = { ...figures, starved: windows.map((window) => starvedSpan(window, timeline)) };
   return { ...measured, ...verdict, measurement };
 }
 

@@ -26,17 +26,23 @@ export async function runSteps(steps: Step[], signal: AbortSignal, beforeTeardow
   const registered: Step[] = [];
   let error: unknown = null;
   let failedStep: string | null = null;
+  let inFlight: Promise<void> | null = null;
   for (const step of steps) {
     if (step.teardown) registered.push(step);
     try {
       signal.throwIfAborted();
-      await raceAbort(step.setup(signal), signal);
+      inFlight = step.setup(signal);
+      await raceAbort(inFlight, signal);
+      inFlight = null;
     } catch (caught) {
       error = signal.aborted ? abortReason(signal) : caught;
       failedStep = step.title;
       break;
     }
   }
+  // An interrupted setup is still running (starting a database, say): its teardown can only remove
+  // what it made once it is done, so give it the time to see the signal and stop.
+  if (inFlight) await settled(inFlight, SETTLE_AFTER_ABORT_MS);
   await beforeTeardown?.().catch(() => undefined);
   const teardownErrors: StepsOutcome['teardownErrors'] = [];
   for (const step of registered.reverse()) {
@@ -47,6 +53,15 @@ export async function runSteps(steps: Step[], signal: AbortSignal, beforeTeardow
     }
   }
   return { error, failedStep, teardownErrors };
+}
+
+/** How long an interrupted setup may take to stop before its teardown runs regardless. */
+const SETTLE_AFTER_ABORT_MS = 30_000;
+
+async function settled(promise: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** Resolves or rejects with the promise, or rejects as soon as the signal aborts. */

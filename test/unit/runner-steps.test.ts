@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, DeadlineError } from '../../harness/errors.ts';
 import { hold, runSteps, type Step } from '../../harness/runner/steps.ts';
 
-/** Steps that log what ran; `failAt` makes that setup throw, `hangAt` makes it wait forever. */
+/**
+ * Steps that log what ran; `failAt` makes that setup throw, `hangAt` makes it wait until the signal
+ * aborts and then take a moment to stop (as starting a database does).
+ */
 function steps(log: string[], options: { failAt?: string; hangAt?: string } = {}): Step[] {
   return ['provision', 'install', 'traffic', 'upgrade'].map((title) => ({
     title,
-    setup: async () => {
+    setup: async (signal) => {
       log.push(`setup ${title}`);
       if (title === options.failAt) throw new Error(`${title} broke`);
-      if (title === options.hangAt) await new Promise(() => {});
+      if (title === options.hangAt) {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        log.push(`setup ${title} stopped`);
+      }
     },
     teardown: title === 'upgrade' ? undefined : async () => void log.push(`teardown ${title}`),
   }));
@@ -31,14 +38,15 @@ describe('a cell as a list of steps', () => {
     expect(log).toEqual(['setup provision', 'setup install', 'teardown install', 'teardown provision']);
   });
 
-  it('an interrupt races the running step: teardowns still run, the error says why', async () => {
+  it('an interrupt races the running step: once it stopped, teardowns run; the error says why', async () => {
     const log: string[] = [];
     const controller = new AbortController();
     setTimeout(() => controller.abort(new AbortedError('interrupted by SIGINT')), 20);
     const outcome = await runSteps(steps(log, { hangAt: 'traffic' }), controller.signal);
     expect(outcome.error).toBeInstanceOf(AbortedError);
     expect(outcome.failedStep).toBe('traffic');
-    expect(log.slice(-3)).toEqual(['teardown traffic', 'teardown install', 'teardown provision']);
+    // The interrupted setup finishes stopping first: its teardown can then remove what it made.
+    expect(log.slice(-4)).toEqual(['setup traffic stopped', 'teardown traffic', 'teardown install', 'teardown provision']);
   });
 
   it('a deadline is a DeadlineError with a hint, not an interrupt', async () => {

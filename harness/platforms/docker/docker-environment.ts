@@ -5,6 +5,7 @@ import type { MethodContext } from '../../methods/upgrade-method.ts';
 import type { Cell, DockerRunSpec } from '../../matrix/cell.ts';
 import { fillPlaceholders } from '../../matrix/placeholders.ts';
 import type { ComponentIdentity, Installation, ReplicaPoolEnvironment, ProvisionContext, Replica } from '../platform.ts';
+import { describeDatabase, maskUrl, writePasswordFile } from '../database-secret.ts';
 import { startAppReplica, type DockerReplica } from './app-replica.ts';
 import { startCellNetwork } from './cell-network.ts';
 import { dockerClient } from './docker-runtime.ts';
@@ -47,9 +48,10 @@ export async function provisionDockerEnvironment(cell: Cell, context: ProvisionC
     if (haproxyStart.status === 'rejected') throw haproxyStart.reason;
     const database = databaseStart.value;
     const haproxy = haproxyStart.value;
-    context.event(`PostgreSQL ready (container ${database.container.getId().slice(0, 12)}, in-network ${redact(database.networkUrl)})`);
+    context.event(`PostgreSQL ready (container ${database.container.getId().slice(0, 12)}, in-network ${maskUrl(database.networkUrl)})`);
+    const passwordFile = await writePasswordFile(context.logDir, database.hostUrl);
     context.event(`HAProxy listening at ${haproxy.url} (container ${haproxy.container.getId().slice(0, 12)})`);
-    return new DockerEnvironment(cell, context, network, database, haproxy, started.move());
+    return new DockerEnvironment(cell, context, network, database, haproxy, started.move(), passwordFile);
   } catch (cause) {
     if (cause instanceof InfrastructureError || context.signal.aborted) throw cause;
     throw new InfrastructureError(`docker environment could not be provisioned: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
@@ -67,8 +69,10 @@ export class DockerEnvironment implements ReplicaPoolEnvironment {
   private readonly cell: Cell;
   private readonly context: ProvisionContext;
   private readonly resources: AsyncDisposableStack;
+  private readonly passwordFile: string;
 
-  constructor(cell: Cell, context: ProvisionContext, network: StartedNetwork, database: StartedPostgres, haproxy: StartedHaproxy, resources: AsyncDisposableStack) {
+  constructor(cell: Cell, context: ProvisionContext, network: StartedNetwork, database: StartedPostgres, haproxy: StartedHaproxy, resources: AsyncDisposableStack, passwordFile: string) {
+    this.passwordFile = passwordFile;
     this.cell = cell;
     this.context = context;
     this.network = network;
@@ -145,7 +149,7 @@ export class DockerEnvironment implements ReplicaPoolEnvironment {
   describe(): string[] {
     return [
       `front door  ${this.trafficUrl} (HAProxy runtime API ${this.haproxy.api.host}:${this.haproxy.api.port})`,
-      `database    ${redact(this.database.hostUrl)}`,
+      describeDatabase(this.database.hostUrl, this.passwordFile),
       ...this.replicas.filter((replica) => replica.running).map((replica) => `replica ${replica.id}  ${replica.url} (${replica.version}, container ${replica.containerId.slice(0, 12)})`),
       `network     ${this.network.getName()}`,
     ];
@@ -165,4 +169,3 @@ export class DockerEnvironment implements ReplicaPoolEnvironment {
   }
 }
 
-const redact = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');

@@ -5,12 +5,12 @@ import { InfrastructureError } from '../../errors.ts';
 import { logTail } from '../../util/log-tail.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { containerIdentity, logTo, startedOnly } from './container-support.ts';
+import { newDatabasePassword } from '../database-secret.ts';
 import { POSTGRES_IMAGE } from './image-names.ts';
 import { LOOPBACK, LoopbackContainer } from './loopback-container.ts';
 
 export const DATABASE_ALIAS = 'database';
 const USER = 'postgres';
-const PASSWORD = 'upgrade-harness';
 const DATABASE = 'app';
 const PORT = 5432;
 
@@ -37,6 +37,7 @@ export async function startPostgres(options: {
   signal: AbortSignal;
 }): Promise<StartedPostgres> {
   const logFile = join(options.logDir, 'postgres.log');
+  const PASSWORD = newDatabasePassword();
   const container = await new LoopbackContainer(options.image ?? POSTGRES_IMAGE)
     .withNetwork(options.network)
     .withNetworkAliases(DATABASE_ALIAS)

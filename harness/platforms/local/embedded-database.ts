@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../errors.ts';
 import { freePort } from '../../util/free-port.ts';
+import { newDatabasePassword } from '../database-secret.ts';
 import { logTail } from '../../util/log-tail.ts';
 
 export interface StartedDatabase extends AsyncDisposable {
@@ -24,7 +25,6 @@ for (const signal of takenBack) {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'upgrade-harness';
 const DATABASE = 'app';
 
 /**
@@ -33,17 +33,20 @@ const DATABASE = 'app';
  */
 export async function startEmbeddedDatabase(options: { dataDir: string; logDir: string }): Promise<StartedDatabase> {
   const port = await freePort();
+  const password = newDatabasePassword();
   const logFile = join(options.logDir, 'postgres.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: false,
     // Root cannot run postgres: the package creates (or reuses) a `postgres` user to own the data.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    // TCP on 127.0.0.1 only; no Unix socket at all (its default place is /tmp, where an interrupted
+    // run would leave it, and every client here connects over TCP).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=off'],
     onLog: (message) => log.write(message),
     onError: (error) => log.write(`[error] ${String(error)}\n`),
   });
@@ -64,7 +67,7 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logDir: 
     });
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`,
     identity: () => {
       const child = serverProcess(server);
       return child && child.exitCode === null && child.signalCode === null ? `pid ${child.pid}` : 'exited';

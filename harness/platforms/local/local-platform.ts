@@ -8,6 +8,7 @@ import type { Cell } from '../../matrix/cell.ts';
 import { processLabels } from '../../runner/labels.ts';
 import { OWNER_FILE, WORK_DIR_PREFIX } from '../../runner/leftovers.ts';
 import { freePort } from '../../util/free-port.ts';
+import { describeDatabase, maskUrl, writePasswordFile } from '../database-secret.ts';
 import { fillCommand } from '../placeholders.ts';
 import type { Installation, ReplicaPoolEnvironment, Platform, ProvisionContext, Replica } from '../platform.ts';
 import { startEmbeddedDatabase, type StartedDatabase } from './embedded-database.ts';
@@ -30,7 +31,8 @@ export const localPlatform: Platform = {
     await writeFile(join(workDir, OWNER_FILE), JSON.stringify({ pid: process.pid, runId: context.runId, cell: cell.id }));
     try {
       const database = started.use(await startEmbeddedDatabase({ dataDir: join(workDir, 'pgdata'), logDir: context.logDir }));
-      context.event(`PostgreSQL ready at ${redact(database.url)}`);
+      context.event(`PostgreSQL ready at ${maskUrl(database.url)}`);
+      const passwordFile = await writePasswordFile(context.logDir, database.url);
       const frontDoor = started.use(
         await startLocalFrontDoor({
           healthPath: cell.scenario.endpoints.ready,
@@ -39,7 +41,7 @@ export const localPlatform: Platform = {
         }),
       );
       context.event(`front door listening at ${frontDoor.url}`);
-      return new LocalEnvironment(cell, context, database, frontDoor, started.move(), workDir);
+      return new LocalEnvironment(cell, context, database, frontDoor, started.move(), workDir, passwordFile);
     } catch (cause) {
       if (cause instanceof InfrastructureError) throw cause;
       throw new InfrastructureError(`local environment could not be provisioned: ${String(cause)}`, { cause });
@@ -58,9 +60,11 @@ class LocalEnvironment implements ReplicaPoolEnvironment {
   private readonly resources: AsyncDisposableStack;
 
   private readonly workDir: string;
+  private readonly passwordFile: string;
 
-  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, resources: AsyncDisposableStack, workDir: string) {
+  constructor(cell: Cell, context: ProvisionContext, database: StartedDatabase, frontDoor: LocalFrontDoor, resources: AsyncDisposableStack, workDir: string, passwordFile: string) {
     this.workDir = workDir;
+    this.passwordFile = passwordFile;
     this.cell = cell;
     this.context = context;
     this.database = database;
@@ -121,7 +125,7 @@ class LocalEnvironment implements ReplicaPoolEnvironment {
   describe(): string[] {
     return [
       `front door  ${this.trafficUrl}`,
-      `database    ${this.database.url}`,
+      describeDatabase(this.database.url, this.passwordFile),
       ...this.replicas.filter((replica) => replica.running).map((replica) => `replica ${replica.id}  ${replica.url} (${replica.version})`),
       `work folder ${this.workDir}`,
     ];
@@ -141,4 +145,3 @@ class LocalEnvironment implements ReplicaPoolEnvironment {
   }
 }
 
-const redact = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');
