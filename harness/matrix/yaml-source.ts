@@ -1,7 +1,9 @@
 // YAML text -> plain data, keeping the document so any dot-path can be located to a line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { ConfigIssue } from '../errors.ts';
 import { formatPath, type FoundIssue, type PathSegment } from './found-issue.ts';
+import { toPlainData } from './yaml-aliases.ts';
+import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
 
 export interface YamlSource {
   file: string;
@@ -14,22 +16,38 @@ export type ParsedYaml = { ok: true; source: YamlSource } | { ok: false; issues:
 
 /**
  * Syntax errors stop here: once the structure is broken, schema errors about the recovered
- * document would point at the wrong keys and hide the real problem.
+ * document would point at the wrong keys and hide the real problem. So do aliases that cannot
+ * be expanded (see yaml-aliases.ts).
  */
 export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    // After the first syntax error the parser's view is unreliable and later errors are mostly
-    // echoes of it; duplicate keys are the exception: each is a separate mistake.
-    const reported = doc.errors.filter((error, index) => index === 0 || error.code === 'DUPLICATE_KEY');
-    const issues = reported.map((error) => {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      return { file, line, column: col, path: '', message: `YAML syntax: ${error.message}` };
-    });
-    return { ok: false, issues };
+  const issueAt = (offset: number, message: string): ConfigIssue => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col, path: '', message };
+  };
+  let doc: Document;
+  try {
+    // uniqueKeys: false because the library's check is quadratic; duplicateKeyOffsets does it in one pass.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    if (error instanceof RangeError) return { ok: false, issues: [issueAt(0, TOO_DEEP)] };
+    throw error;
   }
-  return { ok: true, source: { file, doc, lineCounter, data: doc.toJS() } };
+  // After the first syntax error the parser's view is unreliable and later errors are mostly
+  // echoes of it; duplicate keys are the exception: each is a separate mistake.
+  const first = doc.errors[0];
+  const duplicates = duplicateKeyOffsets(doc).map((offset) => issueAt(offset, 'YAML syntax: Map keys must be unique'));
+  if (first || duplicates.length > 0) return { ok: false, issues: [...(first ? [issueAt(first.pos[0], syntaxMessage(first.message))] : []), ...duplicates] };
+  const plain = toPlainData(doc);
+  if (!plain.ok) return { ok: false, issues: [issueAt(plain.problem.offset, plain.problem.message)] };
+  return { ok: true, source: { file, doc, lineCounter, data: plain.data } };
+}
+
+const TOO_DEEP = 'YAML nested too deeply to read (thousands of levels): a matrix or scenario needs a few';
+
+function syntaxMessage(message: string): string {
+  // The parser catches its own stack overflow and reports it as a syntax error.
+  return message.includes('Maximum call stack size exceeded') ? TOO_DEEP : `YAML syntax: ${message}`;
 }
 
 /** Where an issue's path points: its value, or the nearest enclosing key that exists. */
@@ -46,7 +64,7 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
   let enclosingKeyOffset = offset;
   for (const [index, segment] of path.entries()) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = pairsOf(node).get(String(segment));
       if (!pair) return enclosingKeyOffset;
       const keyOffset = startOf(pair.key) ?? offset;
       node = pair.value;
@@ -63,6 +81,26 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
     }
   }
   return offset;
+}
+
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/**
+ * A mapping's pairs by key, built once: searching the items for every issue made a file of
+ * 400,000 unknown keys take hours (each lookup scanned them all).
+ */
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      // The first of duplicate keys, as a search from the start would find it.
+      if (key !== undefined && !index.has(key)) index.set(key, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index;
 }
 
 function startOf(node: unknown): number | undefined {

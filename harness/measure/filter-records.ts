@@ -4,7 +4,7 @@ import { RecordStore } from '../traffic/record-store.ts';
 export function filterRecords(store: RecordStore, keep: (i: number) => boolean): RecordStore {
   const kept = new RecordStore();
   store.forEach((i) => {
-    if (keep(i)) kept.push(store.scheduledMs(i), store.sentMs(i), store.durationMs(i), store.outcome(i), store.status(i), store.versionName(store.versionIndex(i)));
+    if (keep(i)) kept.pushRowOf(store, i);
   });
   return kept;
 }

@@ -6,7 +6,7 @@ export function mergeRecords(stores: RecordStore[]): RecordStore {
   const merged = new RecordStore();
   for (const store of stores) {
     store.forEach((i) => {
-      merged.push(store.scheduledMs(i), store.sentMs(i), store.durationMs(i), store.outcome(i), store.status(i), store.versionName(store.versionIndex(i)));
+      merged.pushRowOf(store, i);
     });
   }
   return merged;

@@ -1,5 +1,6 @@
 import { outcomeClasses } from '../traffic/outcome.ts';
 import type { RecordStore } from '../traffic/record-store.ts';
+import { upstreamCauses } from '../traffic/upstream-cause.ts';
 
 /** An outage on the monotonic clock, before it is dressed for results.json. */
 export interface RawOutage {
@@ -8,6 +9,8 @@ export interface RawOutage {
   failures: number;
   /** Failures per outcome code. */
   causes: Uint32Array;
+  /** Failures per upstream cause code (upstream-cause.ts); index 0 counts those the front door did not explain. */
+  upstreamCauses: Uint32Array;
   /** Record index of the first failure (its send time is startMs). */
   firstFailure: number;
 }
@@ -23,10 +26,19 @@ export function findOutages(records: RecordStore, order: Uint32Array, windowEndM
   for (let k = 0; k < order.length; k++) {
     const i = order[k] ?? 0;
     if (records.failed(i)) {
-      open ??= { startMs: records.sentMs(i), endMs: windowEndMs, failures: 0, causes: new Uint32Array(outcomeClasses.length), firstFailure: i };
+      open ??= {
+        startMs: records.sentMs(i),
+        endMs: windowEndMs,
+        failures: 0,
+        causes: new Uint32Array(outcomeClasses.length),
+        upstreamCauses: new Uint32Array(upstreamCauses.length),
+        firstFailure: i,
+      };
       open.failures++;
       const code = records.outcome(i);
       open.causes[code] = (open.causes[code] ?? 0) + 1;
+      const cause = records.upstreamCause(i);
+      open.upstreamCauses[cause] = (open.upstreamCauses[cause] ?? 0) + 1;
     } else if (open) {
       open.endMs = records.sentMs(i);
       outages.push(open);

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { FailureClass, Outage, PhaseTraffic, TrafficSummary } from '../results.ts';
+import type { FailureClass, Outage, PhaseTraffic, TrafficSummary, UpstreamCause } from '../results.ts';
 import { failureClassOf, outcomeClasses } from '../traffic/outcome.ts';
 import type { RecordStore } from '../traffic/record-store.ts';
+import { upstreamCauseName, upstreamCauses } from '../traffic/upstream-cause.ts';
 import { findOutages, type RawOutage } from './outages.ts';
 import { latencySummary, roundMs } from './percentiles.ts';
 import { phaseIndexAt, phaseNameAt, type PhaseWindow } from './phase-lookup.ts';
@@ -34,6 +35,7 @@ export function summarizeTraffic(records: RecordStore, window: SummaryWindow): T
   const phaseRequests = new Uint32Array(phases.length + 1);
   const phaseFailures = new Uint32Array(phases.length + 1);
   const byClass = new Uint32Array(outcomeClasses.length);
+  const byUpstreamCause = new Uint32Array(upstreamCauses.length);
   const requestsByVersion = new Uint32Array(records.versionCount);
   const failuresByVersion = new Uint32Array(records.versionCount);
   const durations = new Float32Array(order.length);
@@ -53,6 +55,8 @@ export function summarizeTraffic(records: RecordStore, window: SummaryWindow): T
       failuresByVersion[v] = (failuresByVersion[v] ?? 0) + 1;
       const c = records.outcome(i);
       byClass[c] = (byClass[c] ?? 0) + 1;
+      const u = records.upstreamCause(i);
+      byUpstreamCause[u] = (byUpstreamCause[u] ?? 0) + 1;
     }
   }
 
@@ -69,6 +73,7 @@ export function summarizeTraffic(records: RecordStore, window: SummaryWindow): T
     byPhase: byPhase(phases, phaseOf, durations, phaseRequests, phaseFailures),
     failuresByVersion: countsByVersion(records, failuresByVersion),
     failuresByClass: countsByClass(byClass),
+    failuresByUpstreamCause: countsByUpstreamCause(byUpstreamCause),
     requestsByVersion: countsByVersion(records, requestsByVersion),
     // Filled in by summarizeProbes, which knows which probe sent what.
     byProbe: {},
@@ -85,6 +90,7 @@ function toOutage(raw: RawOutage, records: RecordStore, window: SummaryWindow): 
     durationMs: roundMs(raw.endMs - raw.startMs),
     failures: raw.failures,
     causes: countsByClass(raw.causes),
+    upstreamCauses: countsByUpstreamCause(raw.upstreamCauses),
     phase: phaseNameAt(window.phases, phaseIndexAt(window.phases, records.sentMs(raw.firstFailure))),
   };
 }
@@ -142,6 +148,16 @@ function countsByClass(counts: Uint32Array): Partial<Record<FailureClass, number
       const name = failureClassOf(code);
       result[name] = (result[name] ?? 0) + n;
     }
+  });
+  return result;
+}
+
+/** Index 0 (the front door said nothing) is left out: the breakdown names only explained failures. */
+function countsByUpstreamCause(counts: Uint32Array): Partial<Record<UpstreamCause, number>> {
+  const result: Partial<Record<UpstreamCause, number>> = {};
+  counts.forEach((n, code) => {
+    const name = upstreamCauseName(code);
+    if (n > 0 && name !== null) result[name] = (result[name] ?? 0) + n;
   });
   return result;
 }

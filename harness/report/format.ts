@@ -1,5 +1,5 @@
 // Number and text formatting shared by every report, so a figure reads the same in each file.
-import type { CellResult, ErrorBudget } from '../results.ts';
+import type { CellResult, ErrorBudget, Outage } from '../results.ts';
 
 /** 842 -> "842 ms", 1420 -> "1.42 s", 125000 -> "2 min 5 s". */
 export function formatMs(ms: number): string {
@@ -37,6 +37,17 @@ export function formatBudget(budget: ErrorBudget | null): string {
   if (!budget) return '-';
   if (budget.remaining < 0) return `over by ${formatCount(-budget.remaining)} (allowed ${formatCount(budget.allowedFailures)})`;
   return `${formatCount(budget.remaining)} of ${formatCount(budget.allowedFailures)} left`;
+}
+
+/**
+ * "http-5xx 3, timeout 1; front door saw reset 3": an outage's failure classes, then what the
+ * front door saw upstream for the requests it answered itself.
+ */
+export function formatOutageCauses(outage: Outage): string {
+  const classes = Object.entries(outage.causes).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  // results.json files written before upstream causes existed have none.
+  const upstream = Object.entries(outage.upstreamCauses ?? {}).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  return upstream ? `${classes}; front door saw ${upstream}` : classes;
 }
 
 /** Gate figures in their own unit: availability as a percent, durations in ms, counts as counts. */

@@ -1,6 +1,6 @@
 // One cell's detail section: verdict, error with hint, timeline, and the tables behind the verdict.
 import type { CellResult, ErrorBudget, Integrity, TrafficSummary } from '../results.ts';
-import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatPercent, hopLabel } from './format.ts';
+import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatOutageCauses, formatPercent, hopLabel } from './format.ts';
 import { type Content, emptyNote, esc, panel, raw, safeRelativeHref, table } from './html-parts.ts';
 import { renderTimelineSvg } from './html-timeline-svg.ts';
 
@@ -51,7 +51,7 @@ function outagesPanel(traffic: TrafficSummary): string {
     formatMs(outage.durationMs),
     outage.phase,
     outage.failures,
-    Object.entries(outage.causes).map(([cause, n]) => `${cause} ${n}`).join(', '),
+    formatOutageCauses(outage),
   ]);
   const more = traffic.outages.length - rows.length;
   return panel('Outages', table(['starts', 'duration', 'phase', 'failed requests', 'causes'], rows) + (more > 0 ? emptyNote(`and ${more} more (see results.json)`) : ''));
@@ -95,6 +95,8 @@ function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
     phasesPanel(traffic),
     probesPanel(traffic),
     countsTable('Failures by class', traffic.failuresByClass, 'failed'),
+    // The failures the front door answered itself, by what it saw upstream (absent in older results.json).
+    countsTable('Failures by upstream cause', traffic.failuresByUpstreamCause ?? {}, 'failed'),
     countsTable('Failures by version', traffic.failuresByVersion, 'failed'),
     countsTable('Requests by version', traffic.requestsByVersion, 'requests'),
     measurementPanel(cell),

@@ -9,7 +9,7 @@
 import { create } from 'xmlbuilder2';
 import type { CellResult, RunResults } from '../results.ts';
 import { countStatuses } from './verdict.ts';
-import { describeBreach, formatMs } from './format.ts';
+import { describeBreach, formatMs, formatOutageCauses } from './format.ts';
 import { cellMeasureLines, cellMeasures } from './measure-lines.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
@@ -36,8 +36,7 @@ function spanMs(startIso: string, endIso: string): number | null {
 /** Where each outage was, so a CI log alone says what to look at. */
 function outageLines(cell: CellResult): string[] {
   return (cell.traffic?.outages ?? []).map((outage) => {
-    const causes = Object.entries(outage.causes).map(([cause, n]) => `${cause} ${n}`).join(', ');
-    return `outage ${formatMs(outage.durationMs)} in ${outage.phase} at +${formatMs(outage.startMs)}: ${outage.failures} failed requests (${causes})`;
+    return `outage ${formatMs(outage.durationMs)} in ${outage.phase} at +${formatMs(outage.startMs)}: ${outage.failures} failed requests (${formatOutageCauses(outage)})`;
   });
 }
 

@@ -5,7 +5,7 @@ import type { Cell } from '../matrix/cell.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../results.ts';
 import { RUN_ID_LABEL, OWNER_PID_LABEL } from './labels.ts';
-import { createRunMarker } from './leftovers.ts';
+import { holdRunLease } from './run-lease.ts';
 import { runCell, type CellRunContext } from './run-cell.ts';
 import { SharedResources } from './shared-resources.ts';
 import { HealthMonitor } from '../health/health-monitor.ts';
@@ -37,7 +37,7 @@ export async function runMatrix(options: RunOptions): Promise<RunResults> {
   process.env[RUN_ID_LABEL] = runId;
   process.env[OWNER_PID_LABEL] = String(process.pid);
   await mkdir(options.outDir, { recursive: true });
-  await using _marker = await createRunMarker(runId);
+  await using _lease = await holdRunLease(runId);
   const startedAt = now();
   await options.reporter.onRunBegin({ runId, matrix: options.matrix, cells: options.cells, outDir: options.outDir });
   const concurrency = Math.max(1, options.concurrency);

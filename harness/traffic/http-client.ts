@@ -26,9 +26,10 @@ export interface HttpRequestSpec {
 
 /**
  * Called once per request: `tag` is what send() was given (the probe's scheduled time), times
- * are performance.now() values, status 0 when no answer arrived.
+ * are performance.now() values, status 0 when no answer arrived, upstreamCause the front door's
+ * X-Upstream-Error as a code (upstream-cause.ts).
  */
-export type ExchangeDone = (tag: number, sentMs: number, endMs: number, outcome: number, status: number, version: string | null) => void;
+export type ExchangeDone = (tag: number, sentMs: number, endMs: number, outcome: number, status: number, version: string | null, upstreamCause: number) => void;
 
 /**
  * A lean HTTP/1.1 client for one fixed request, on raw net/tls sockets: the request bytes are
@@ -83,14 +84,14 @@ export class HttpClient {
   }
 
   #open(): Connection {
-    const connection = new Connection(this.#spec, this.#request, (c, tag, sentMs, endMs, outcome, status, version) => {
+    const connection = new Connection(this.#spec, this.#request, (c, tag, sentMs, endMs, outcome, status, version, upstreamCause) => {
       if (!this.#fresh && c.reusable && !this.#closed) {
         c.idleSinceMs = endMs;
         this.#idle.push(c);
       } else {
         c.destroy();
       }
-      this.#done(tag, sentMs, endMs, outcome, status, version);
+      this.#done(tag, sentMs, endMs, outcome, status, version, upstreamCause);
     });
     connection.onGone = (c) => {
       this.#all.delete(c);
@@ -102,7 +103,7 @@ export class HttpClient {
   }
 }
 
-type ConnectionDone = (connection: Connection, tag: number, sentMs: number, endMs: number, outcome: number, status: number, version: string | null) => void;
+type ConnectionDone = (connection: Connection, tag: number, sentMs: number, endMs: number, outcome: number, status: number, version: string | null, upstreamCause: number) => void;
 
 /** One socket carrying one request at a time. */
 class Connection {
@@ -218,7 +219,8 @@ class Connection {
     if (!this.#busy) return;
     this.#busy = false;
     const endMs = performance.now();
-    this.#done(this, this.#tag, this.#sentMs, endMs, outcome, status, version);
+    // The parser holds this exchange's response (reset at start): no head read, no cause.
+    this.#done(this, this.#tag, this.#sentMs, endMs, outcome, status, version, this.#parser.upstreamCause);
   }
 }
 

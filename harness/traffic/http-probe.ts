@@ -43,8 +43,8 @@ export function startHttpProbe(options: HttpProbeOptions): RunningProbe {
 
   const client = new HttpClient(
     { url: target.url, method: options.endpoint.method, path: target.path, timeoutMs: options.timeoutMs, newConnectionPerRequest: fresh },
-    (scheduledMs, sentMs, endMs, outcome, status, version) => {
-      records.push(scheduledMs, sentMs, endMs - sentMs, outcome, status, version);
+    (scheduledMs, sentMs, endMs, outcome, status, version, upstreamCause) => {
+      records.push(scheduledMs, sentMs, endMs - sentMs, outcome, status, version, upstreamCause);
       if (outcome !== OUTCOME_OK) failures++;
       inFlight--;
       if (closedLoop && !stopped) send(endMs);

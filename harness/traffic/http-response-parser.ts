@@ -1,7 +1,10 @@
+import { NO_UPSTREAM_CAUSE, upstreamCauseCode } from './upstream-cause.ts';
+
 /**
  * Incremental parser of one HTTP/1.x response at a time, for the lean client (http-client.ts):
  * reads the status line and the few headers the probe needs (framing, keep-alive, the serving
- * version) and skips the body without copying it. Interim 1xx responses are skipped.
+ * version, the front door's X-Upstream-Error) and skips the body without copying it. Interim 1xx
+ * responses are skipped.
  */
 
 export const PARSE_MORE = 0;
@@ -31,6 +34,8 @@ export class ResponseParser {
   keepAlive = true;
   /** The server's Keep-Alive: timeout=N hint in ms, or -1. */
   keepAliveTimeoutMs = -1;
+  /** The front door's X-Upstream-Error as a code (upstream-cause.ts); 0 when absent. */
+  upstreamCause = NO_UPSTREAM_CAUSE;
   /** Why the last feed failed. */
   error = '';
 
@@ -45,6 +50,7 @@ export class ResponseParser {
     this.version = null;
     this.keepAlive = true;
     this.keepAliveTimeoutMs = -1;
+    this.upstreamCause = NO_UPSTREAM_CAUSE;
     this.error = '';
     this.#state = HEAD;
     this.#noBody = headRequest;
@@ -172,6 +178,7 @@ export class ResponseParser {
     let length = -1;
     let version: string | null = null;
     let upstream: string | null = null;
+    let upstreamCause = NO_UPSTREAM_CAUSE;
     let keepAliveTimeoutMs = -1;
     let at = head.indexOf('\r\n');
     while (at !== -1) {
@@ -193,6 +200,7 @@ export class ResponseParser {
           if (m) keepAliveTimeoutMs = Number(m[1]) * 1000;
         } else if (name === 'x-app-version') version = value;
         else if (name === 'x-upstream-version') upstream = value;
+        else if (name === 'x-upstream-error') upstreamCause = upstreamCauseCode(value);
       }
       at = next;
     }
@@ -205,6 +213,7 @@ export class ResponseParser {
     this.version = version ?? upstream;
     this.keepAlive = keepAlive;
     this.keepAliveTimeoutMs = keepAliveTimeoutMs;
+    this.upstreamCause = upstreamCause;
     if (this.#noBody || status === 204 || status === 304 || status === 101) {
       this.#state = COMPLETE;
     } else if (chunked) {

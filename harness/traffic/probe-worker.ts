@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RunningProbe } from './probe.ts';
 import { startHttpProbe } from './http-probe.ts';
 import { startWriteLedger } from './write-ledger.ts';
-import type { ProbeSpec, WorkerMessage, RunnerMessage, RecordBatch } from './worker-protocol.ts';
+import { ROW_NUMBERS, type ProbeSpec, type WorkerMessage, type RunnerMessage, type RecordBatch } from './worker-protocol.ts';
 
 const FLUSH_MS = 100;
 const port = parentPort!;
@@ -20,14 +20,15 @@ function batchOf(index: number): RecordBatch {
   const from = shipped[index]!;
   const to = records.length;
   shipped[index] = to;
-  const rows = new Float64Array((to - from) * 5);
+  const rows = new Float64Array((to - from) * ROW_NUMBERS);
   const versions: (string | null)[] = [];
-  for (let i = from, k = 0; i < to; i++, k += 5) {
+  for (let i = from, k = 0; i < to; i++, k += ROW_NUMBERS) {
     rows[k] = records.scheduledMs(i);
     rows[k + 1] = records.sentMs(i);
     rows[k + 2] = records.durationMs(i);
     rows[k + 3] = records.outcome(i);
     rows[k + 4] = records.status(i);
+    rows[k + 5] = records.upstreamCause(i);
     versions.push(records.versionName(records.versionIndex(i)));
   }
   return { probe: index, rows, versions, stats: probes[index]!.stats() };

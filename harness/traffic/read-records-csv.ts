@@ -5,6 +5,10 @@ import { InfrastructureError } from '../errors.ts';
 import { outcomeClasses, outcomeCode, type OutcomeName } from './outcome.ts';
 import { CSV_HEADER } from './record-csv.ts';
 import { RecordStore } from './record-store.ts';
+import { upstreamCauseCode } from './upstream-cause.ts';
+
+/** Files written before the upstream_error column: read the same, with no cause. */
+const HEADER_BEFORE_UPSTREAM_ERROR = 'probe,sent_unix_ms,scheduled_unix_ms,duration_ms,outcome,status,version';
 
 /**
  * Reads a request file written by RecordStore.appendCsv back into one store per probe, line by
@@ -17,10 +21,10 @@ export async function readRecordsCsv(path: string): Promise<Map<string, RecordSt
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
-    if (line === '' || line === CSV_HEADER) continue;
+    if (line === '' || line === CSV_HEADER || line === HEADER_BEFORE_UPSTREAM_ERROR) continue;
     const fields = parseCsvLine(line);
-    const [probe, sent, scheduled, duration, outcome, status, version] = fields;
-    if (fields.length !== 7 || !isOutcome(outcome)) {
+    const [probe, sent, scheduled, duration, outcome, status, version, cause] = fields;
+    if ((fields.length !== 8 && fields.length !== 7) || !isOutcome(outcome)) {
       throw new InfrastructureError(`${path}:${lineNumber}: not a request line: ${line.slice(0, 120)}`, {
         code: 'RECORDS_FILE',
         hint: 'the file must be written by upgrade-harness (header: ' + CSV_HEADER + ')',
@@ -28,7 +32,7 @@ export async function readRecordsCsv(path: string): Promise<Map<string, RecordSt
     }
     let store = stores.get(probe ?? '');
     if (!store) stores.set(probe ?? '', (store = new RecordStore()));
-    store.push(Number(scheduled) - origin, Number(sent) - origin, Number(duration), outcomeCode(outcome), Number(status), version ? version : null);
+    store.push(Number(scheduled) - origin, Number(sent) - origin, Number(duration), outcomeCode(outcome), Number(status), version ? version : null, upstreamCauseCode(cause));
   }
   return stores;
 }

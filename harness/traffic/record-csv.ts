@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { outcomeName } from './outcome.ts';
 import type { RecordStore } from './record-store.ts';
+import { upstreamCauseName } from './upstream-cause.ts';
 
 /**
  * The per-cell request file: one CSV line per request, in completion order, every probe of
@@ -13,10 +14,12 @@ import type { RecordStore } from './record-store.ts';
  *   outcome            ok | http-5xx | http-4xx | refused | reset | timeout | wrong-body | other
  *   status             HTTP status, 0 when no answer arrived
  *   version            the version that served it (X-App-Version), empty when unknown
+ *   upstream_error     when the front door answered itself: what it saw upstream (its
+ *                      X-Upstream-Error: refused | reset | timeout | no-member | other), else empty
  * CSV rather than binary: a user opens it in anything, and at ~60 bytes a line an hour at
  * 1000 requests/s is ~220 MB, written in batches while the cell runs.
  */
-export const CSV_HEADER = 'probe,sent_unix_ms,scheduled_unix_ms,duration_ms,outcome,status,version';
+export const CSV_HEADER = 'probe,sent_unix_ms,scheduled_unix_ms,duration_ms,outcome,status,version,upstream_error';
 
 const BATCH_ROWS = 4096;
 
@@ -31,7 +34,8 @@ export async function appendRecordsCsv(records: RecordStore, path: string, probe
     for (let i = from; i < to; i++) {
       const sent = records.sentMs(i);
       const version = records.versionName(records.versionIndex(i));
-      text += `${probeField},${(origin + sent).toFixed(3)},${(origin + records.scheduledMs(i)).toFixed(3)},${records.durationMs(i).toFixed(3)},${outcomeName(records.outcome(i))},${records.status(i)},${version === null ? '' : csvField(version)}\n`;
+      const cause = upstreamCauseName(records.upstreamCause(i)) ?? '';
+      text += `${probeField},${(origin + sent).toFixed(3)},${(origin + records.scheduledMs(i)).toFixed(3)},${records.durationMs(i).toFixed(3)},${outcomeName(records.outcome(i))},${records.status(i)},${version === null ? '' : csvField(version)},${cause}\n`;
       if ((i - from) % BATCH_ROWS === BATCH_ROWS - 1) {
         await file.write(text);
         text = '';

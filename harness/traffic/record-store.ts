@@ -1,13 +1,22 @@
 import { ChunkedColumn } from './chunked-column.ts';
-import { OUTCOME_OK } from './outcome.ts';
+import { OUTCOME_OK, outcomeClasses } from './outcome.ts';
 import { appendRecordsCsv } from './record-csv.ts';
+import { NO_UPSTREAM_CAUSE, upstreamCauses } from './upstream-cause.ts';
 
 /** Version index 0 means "no X-App-Version header"; 255 collects versions past the table's end. */
 const NO_VERSION = 0;
 const OVERFLOW_VERSION = 255;
 const OVERFLOW_NAME = '(other versions)';
-/** sent f64 + schedule lag f32 + duration f32 + status u16 + outcome u8 + version u8. */
+/** sent f64 + schedule lag f32 + duration f32 + status u16 + outcome and upstream cause u8 + version u8. */
 export const ROW_BYTES = 8 + 4 + 4 + 2 + 1 + 1;
+/**
+ * The outcome byte holds the outcome code in its low nibble and the upstream cause
+ * (upstream-cause.ts) in its high one: both are codes below 16, and a row stays 20 bytes (a
+ * published figure of the throughput benchmark).
+ */
+const OUTCOME_BITS = 0x0f;
+const CAUSE_SHIFT = 4;
+if (outcomeClasses.length > 16 || upstreamCauses.length > 16) throw new Error('record-store: outcome and upstream cause codes must each fit in 4 bits');
 
 /**
  * Every request of a probe, one row each, stored as columns of typed arrays (20 bytes a row).
@@ -48,7 +57,7 @@ export class RecordStore {
   }
 
   /** Appends one request; returns its index. Times are performance.now() values. */
-  push(scheduledMs: number, sentMs: number, durationMs: number, outcome: number, status: number, version: string | null): number {
+  push(scheduledMs: number, sentMs: number, durationMs: number, outcome: number, status: number, version: string | null, upstreamCause = NO_UPSTREAM_CAUSE): number {
     const i = this.#length;
     if (i >= this.#sentMs.capacity) {
       this.#sentMs.ensure(i);
@@ -62,10 +71,15 @@ export class RecordStore {
     this.#lagMs.set(i, sentMs - scheduledMs);
     this.#durationMs.set(i, durationMs);
     this.#status.set(i, status);
-    this.#outcome.set(i, outcome);
+    this.#outcome.set(i, (outcome & OUTCOME_BITS) | ((upstreamCause & OUTCOME_BITS) << CAUSE_SHIFT));
     this.#version.set(i, version === null ? NO_VERSION : this.#internVersion(version));
     this.#length = i + 1;
     return i;
+  }
+
+  /** Appends a copy of row `i` of `from` (every column, so a merged or filtered store loses nothing). */
+  pushRowOf(from: RecordStore, i: number): number {
+    return this.push(from.scheduledMs(i), from.sentMs(i), from.durationMs(i), from.outcome(i), from.status(i), from.versionName(from.versionIndex(i)), from.upstreamCause(i));
   }
 
   scheduledMs(i: number): number {
@@ -79,7 +93,11 @@ export class RecordStore {
   }
   /** Outcome code (see outcome.ts). */
   outcome(i: number): number {
-    return i >= 0 && i < this.#length ? this.#outcome.get(i) : OUTCOME_OK;
+    return i >= 0 && i < this.#length ? this.#outcome.get(i) & OUTCOME_BITS : OUTCOME_OK;
+  }
+  /** What the front door saw upstream when it answered itself (upstream-cause.ts); 0 for nothing said. */
+  upstreamCause(i: number): number {
+    return i >= 0 && i < this.#length ? this.#outcome.get(i) >> CAUSE_SHIFT : NO_UPSTREAM_CAUSE;
   }
   failed(i: number): boolean {
     return this.outcome(i) !== OUTCOME_OK;

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamCause } from '../results.ts';
 
 // When the front door answers a request itself (a 502/503/504 the app never sent), its
@@ -19,4 +20,10 @@ export function upstreamCauseCode(value: string | null | undefined): number {
 /** The cause a code stands for; null for none. */
 export function upstreamCauseName(code: number): UpstreamCause | null {
   return code > 0 ? (upstreamCauses[code] ?? 'other') || 'other' : null;
+}
+
+/** The code of a response's X-Upstream-Error, for probes on Node's http client. */
+export function upstreamCauseOfHeaders(headers: IncomingHttpHeaders): number {
+  const value = headers['x-upstream-error'];
+  return upstreamCauseCode(typeof value === 'string' ? value : undefined);
 }

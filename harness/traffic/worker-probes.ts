@@ -6,7 +6,7 @@ import { InfrastructureError } from '../errors.ts';
 import type { Integrity } from '../results.ts';
 import type { ProbeStats, RunningProbe } from './probe.ts';
 import { RecordStore } from './record-store.ts';
-import type { ProbeSpec, RunnerMessage, WorkerMessage } from './worker-protocol.ts';
+import { ROW_NUMBERS, type ProbeSpec, type RunnerMessage, type WorkerMessage } from './worker-protocol.ts';
 
 export async function startProbesInWorker(specs: ProbeSpec[]): Promise<RunningProbe[]> {
   if (specs.length === 0) return [];
@@ -37,9 +37,9 @@ export async function startProbesInWorker(specs: ProbeSpec[]): Promise<RunningPr
     if (message.type === 'records') {
       for (const batch of message.batches) {
         const store = stores[batch.probe]!;
-        for (let k = 0, row = 0; k < batch.rows.length; k += 5, row++) {
+        for (let k = 0, row = 0; k < batch.rows.length; k += ROW_NUMBERS, row++) {
           const r = batch.rows;
-          store.push(r[k]! + offset, r[k + 1]! + offset, r[k + 2]!, r[k + 3]!, r[k + 4]!, batch.versions[row] ?? null);
+          store.push(r[k]! + offset, r[k + 1]! + offset, r[k + 2]!, r[k + 3]!, r[k + 4]!, batch.versions[row] ?? null, r[k + 5]!);
         }
         stats[batch.probe] = { ...batch.stats, requests: store.length };
       }

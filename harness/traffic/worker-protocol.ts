@@ -6,7 +6,10 @@ import type { WriteLedgerOptions } from './write-ledger.ts';
 
 export type ProbeSpec = { kind: 'http'; options: HttpProbeOptions } | { kind: 'write-ledger'; options: WriteLedgerOptions };
 
-/** New rows of one probe: 5 numbers a row (scheduled, sent, duration, outcome, status) on the worker's clock, and each row's version. */
+/** Numbers per row in a RecordBatch: scheduled, sent, duration, outcome, status, upstream cause. */
+export const ROW_NUMBERS = 6;
+
+/** New rows of one probe: ROW_NUMBERS numbers a row on the worker's clock, and each row's version. */
 export interface RecordBatch {
   probe: number;
   rows: Float64Array;

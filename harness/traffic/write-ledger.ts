@@ -9,6 +9,7 @@ import { classifyError, classifyStatus, OUTCOME_OK, outcomeCode } from './outcom
 import type { RunningProbe } from './probe.ts';
 import { RecordStore } from './record-store.ts';
 import { servingVersion } from './serving-version.ts';
+import { NO_UPSTREAM_CAUSE, upstreamCauseOfHeaders } from './upstream-cause.ts';
 
 export interface WriteLedgerOptions {
   baseUrl: string;
@@ -46,16 +47,16 @@ export function startWriteLedger(options: WriteLedgerOptions): RunningProbe {
     const sentMs = performance.now();
     inFlight++;
     request(base, options.write.method, options.write.path, body, options.timeoutMs, agent).then(
-      ({ status, version }) => {
+      ({ status, version, upstreamCause }) => {
         const outcome = classifyStatus(status);
         if (outcome === OUTCOME_OK) acknowledged.push(n);
-        done(scheduledMs, sentMs, outcome, status, version);
+        done(scheduledMs, sentMs, outcome, status, version, upstreamCause);
       },
-      (error: unknown) => done(scheduledMs, sentMs, isTimeout(error) ? TIMEOUT : classifyError(error), 0, null),
+      (error: unknown) => done(scheduledMs, sentMs, isTimeout(error) ? TIMEOUT : classifyError(error), 0, null, NO_UPSTREAM_CAUSE),
     );
   };
-  const done = (scheduledMs: number, sentMs: number, outcome: number, status: number, version: string | null) => {
-    records.push(scheduledMs, sentMs, performance.now() - sentMs, outcome, status, version);
+  const done = (scheduledMs: number, sentMs: number, outcome: number, status: number, version: string | null, upstreamCause: number) => {
+    records.push(scheduledMs, sentMs, performance.now() - sentMs, outcome, status, version, upstreamCause);
     if (outcome !== OUTCOME_OK) failures++;
     if (--inFlight === 0 && drained) drained();
   };
@@ -108,6 +109,7 @@ const isTimeout = (error: unknown): boolean => error instanceof Error && error.n
 interface Answer {
   status: number;
   version: string | null;
+  upstreamCause: number;
   body: string;
 }
 
@@ -126,7 +128,9 @@ function request(base: URL, method: string, path: string, body: string | null, t
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, version: servingVersion(response.headers), body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, version: servingVersion(response.headers), upstreamCause: upstreamCauseOfHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       },
     );

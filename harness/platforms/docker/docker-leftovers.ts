@@ -1,8 +1,10 @@
-// `upgrade-harness gc` for docker: containers, networks and volumes labelled by a run whose owning
-// harness process is gone (killed, crashed) are removed; those of live runs are left alone.
-import { isAlive } from '../../runner/leftovers.ts';
-import { DOCKER_OWNER_PID_LABEL, DOCKER_RUN_ID_LABEL } from './docker-labels.ts';
-import { dockerode } from './docker-runtime.ts';
+// `upgrade-harness gc` for docker: containers, networks and volumes this host made for a run that is
+// gone (its lease is stale: killed, crashed) are removed; those of live runs, and every other
+// host's, are left alone. gc talks to exactly the daemon it was given (DOCKER_HOST, else the
+// default socket), never to another one it finds when that one does not answer.
+import Dockerode from 'dockerode';
+import { thisHost } from '../../runner/run-lease.ts';
+import { DOCKER_HOST_LABEL, DOCKER_RUN_ID_LABEL } from './docker-labels.ts';
 
 export interface DockerLeftovers {
   containers: number;
@@ -10,10 +12,11 @@ export interface DockerLeftovers {
   volumes: number;
 }
 
-const orphaned = (labels: Record<string, string> | undefined): boolean => !isAlive(Number(labels?.[DOCKER_OWNER_PID_LABEL] ?? 0));
-
-export async function removeOrphanedDockerResources(): Promise<DockerLeftovers> {
-  const engine = await dockerode();
+export async function removeOrphanedDockerResources(live: Set<string>): Promise<DockerLeftovers> {
+  const orphaned = (labels: Record<string, string> | undefined): boolean => labels?.[DOCKER_HOST_LABEL] === thisHost() && !live.has(labels[DOCKER_RUN_ID_LABEL] ?? '');
+  // dockerode's own reading of DOCKER_HOST (or /var/run/docker.sock): no fallback to other sockets.
+  const engine = new Dockerode();
+  await engine.ping();
   const filters = JSON.stringify({ label: [DOCKER_RUN_ID_LABEL] });
   const containers = (await engine.listContainers({ all: true, filters })).filter((info) => orphaned(info.Labels));
   // Containers first: a network cannot be removed while a container is attached.

@@ -3,7 +3,6 @@
 // this host by a run that is gone (found by label). Namespaces of live runs, and of other hosts'
 // runs, are left alone.
 import { hostname } from 'node:os';
-import { liveRunIds } from '../../runner/leftovers.ts';
 import { kubeconfigFile } from './clusters/existing-cluster.ts';
 import { KubeApi } from './kube-api.ts';
 import { clusterProviderFor } from './kubernetes-platform.ts';
@@ -17,8 +16,7 @@ export interface KubernetesLeftovers {
   skipped?: string;
 }
 
-export async function removeOrphanedKubernetesResources(): Promise<KubernetesLeftovers> {
-  const live = await liveRunIds();
+export async function removeOrphanedKubernetesResources(live: Set<string>): Promise<KubernetesLeftovers> {
   const isRunAlive = (runId: string) => live.has(runId);
   let clusters = 0;
   for (const platform of ['kind', 'k3d'] as const) clusters += await (await clusterProviderFor(platform)).collectGarbage(isRunAlive);
