@@ -1,4 +1,4 @@
-import { resolve, relative } from 'node:path';
+import { resolve } from 'node:path';
 import { AbortedError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load-matrix.ts';
 import type { Cell } from '../matrix/cell.ts';
@@ -6,6 +6,8 @@ import { selectCells } from '../matrix/select-cells.ts';
 import { platformFor } from '../platforms/index.ts';
 import { createReporterMux } from '../report/reporter-mux.ts';
 import { fileReporters } from '../report/file-reporters.ts';
+import { lockOutFolder } from '../runner/out-folder-lock.ts';
+import { reproduceBase } from '../runner/reproduce-command.ts';
 import { newRunId, runMatrix } from '../runner/run-matrix.ts';
 import { exitCodeForResults, EXIT } from './exit-codes.ts';
 import { progressReporter } from './progress-reporter.ts';
@@ -30,6 +32,8 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
   }
   const runId = newRunId();
   const outDir = resolve(options.out ?? `reports/${runId}`);
+  // Held until this function returns, whatever way (and on process exit): see out-folder-lock.ts.
+  await using _outFolder = await lockOutFolder(outDir, runId);
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -58,7 +62,7 @@ export async function runCommand(matrixPath: string, options: RunCommandOptions)
       concurrency: options.concurrency,
       signal: controller.signal,
       reporter,
-      reproduceBase: `npx upgrade-harness run ${relative(process.cwd(), matrix.file) || matrix.file}`,
+      reproduceBase: reproduceBase(matrix.file),
       keep: options.keep ? (cell, lines) => keepUntilInterrupted(cell.id, lines, controller.signal) : undefined,
     });
     return controller.signal.aborted ? EXIT.interrupted : exitCodeForResults(results);

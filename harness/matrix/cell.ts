@@ -35,6 +35,8 @@ export interface CommandSpec {
   cwd: string;
   /** Values may hold placeholders such as {{port}}, {{databaseUrl}}, {{version}}, {{replica}}. */
   env: Record<string, string>;
+  /** Where the scenario says it (its file, and the dot-path, e.g. defaults.run.local), for errors about it. */
+  origin?: { file: string; field: string };
 }
 
 /** How a version runs as a container (docker platform). */

@@ -3,13 +3,14 @@
 export function closest(word: string, known: readonly string[]): string | undefined {
   // Beyond about a third of the word, a suggestion is more confusing than helpful.
   const limit = Math.max(1, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
     // Lengths that differ by more than the limit are further apart than it: skipping them keeps a
     // file of many unknown (or very long) keys from costing a full comparison each.
     if (Math.abs(candidate.length - word.length) > limit) continue;
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -123,7 +123,7 @@ const kubernetesSchema = z
 
 export const matrixSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore (it names report folders)'),
+    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore (it names report folders)').max(100, 'at most 100 characters'),
     scenario: z.string().min(1).meta({ description: 'A name under scenarios/ in the project, or a path to a scenario file relative to this file' }),
     platforms: z.array(platformSchema).min(1),
     hops: z.array(hopSchema).min(1).optional().meta({ description: 'Explicit hops; give either hops or path' }),

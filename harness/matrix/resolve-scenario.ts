@@ -11,7 +11,7 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     name: config.name,
     file,
     dir,
-    versions: config.versions.map((entry) => resolveVersion(config, entry, dir)),
+    versions: config.versions.map((entry, index) => resolveVersion(config, entry, index, file)),
     upgradeStops: config.upgradeStops,
     endpoints: config.endpoints,
     probes: {
@@ -55,19 +55,22 @@ function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPacka
 
 type VersionConfig = ScenarioConfig['versions'][number];
 
-function resolveVersion(config: ScenarioConfig, entry: VersionConfig, dir: string): ScenarioVersion {
-  const toSpec = (spec: CommandSpecConfig) => resolveSpec(spec, entry.env ?? {}, entry.version, dir);
+function resolveVersion(config: ScenarioConfig, entry: VersionConfig, index: number, file: string): ScenarioVersion {
+  const dir = dirname(file);
+  const toSpec = (spec: CommandSpecConfig, field: string) => ({ ...resolveSpec(spec, entry.env ?? {}, entry.version, dir), origin: { file, field } });
+  // The dot-path of what applies to this version: its own field, or the default it falls back to.
+  const field = (own: unknown, name: string) => (own !== undefined ? `versions[${index}].${name}` : `defaults.${name}`);
   const run: ScenarioVersion['run'] = {};
   const local = pick(entry.run?.local, config.defaults.run?.local);
-  if (local) run.local = toSpec(local);
+  if (local) run.local = toSpec(local, field(entry.run?.local, 'run.local'));
   const docker = pick(entry.run?.docker, config.defaults.run?.docker);
   if (docker) run.docker = resolveDocker(docker, entry.env ?? {}, entry.version);
   const version: ScenarioVersion = { version: entry.version, run };
   if (config.images) version.image = resolveImage(config.images.app, entry.version, dir);
   const preMigrate = pick(entry.preMigrate, config.defaults.preMigrate);
   const postMigrate = pick(entry.postMigrate, config.defaults.postMigrate);
-  if (preMigrate) version.preMigrate = toSpec(preMigrate);
-  if (postMigrate) version.postMigrate = toSpec(postMigrate);
+  if (preMigrate) version.preMigrate = toSpec(preMigrate, field(entry.preMigrate, 'preMigrate'));
+  if (postMigrate) version.postMigrate = toSpec(postMigrate, field(entry.postMigrate, 'postMigrate'));
   if (config.kubernetes) {
     version.kubernetes = {
       values: entry.kubernetes?.values ?? {},

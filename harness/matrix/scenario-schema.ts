@@ -69,7 +69,7 @@ const versionEntrySchema = z.strictObject({
 
 export const scenarioSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore'),
+    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore').max(100, 'at most 100 characters'),
     description: z.string().optional(),
     endpoints: z.strictObject({ health: httpPath, ready: httpPath, version: httpPath }),
     probes: z.strictObject({

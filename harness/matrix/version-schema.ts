@@ -18,4 +18,4 @@ export const versionSchema = z
   .min(1)
   .max(VERSION_MAX_LENGTH, { error: (issue) => `a version may be at most ${VERSION_MAX_LENGTH} characters, got ${String(issue.input).length}` })
   .regex(VERSION_PATTERN, { error: (issue) => `a version may hold only ${ALLOWED}; got ${JSON.stringify(issue.input)}` })
-  .meta({ id: 'version', description: `A version as the scenario lists it, e.g. 1.1.0: ${ALLOWED}; at most ${VERSION_MAX_LENGTH} characters` });
+  .meta({ id: 'version', description: `A version as the scenario lists it: ${ALLOWED}; at most ${VERSION_MAX_LENGTH} characters` });

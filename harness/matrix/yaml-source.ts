@@ -86,16 +86,16 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
 const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
 
 /**
- * A mapping's pairs by key, built once: searching the items for every issue made a file of
- * 400,000 unknown keys take hours (each lookup scanned them all).
+ * A mapping's pairs by key, built once: searching the items for every issue was quadratic
+ * (a file of 400,000 unknown keys scanned them all 400,000 times).
  */
 function pairsOf(map: YAMLMap): Map<string, Pair> {
   let index = pairIndexes.get(map);
   if (!index) {
     index = new Map();
     for (const pair of map.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      // The first of duplicate keys, as a search from the start would find it.
+      // As toJS names keys in the data the schema saw: a null key (`null:`, `~:`) becomes "".
+      const key = isScalar(pair.key) ? (pair.key.value === null ? '' : String(pair.key.value)) : undefined;
       if (key !== undefined && !index.has(key)) index.set(key, pair);
     }
     pairIndexes.set(map, index);

@@ -1,5 +1,5 @@
 import type { Installation, ReplicaPoolEnvironment } from '../platforms/platform.ts';
-import { servedVersion } from '../runner/verify.ts';
+import { askVersion } from '../runner/verify.ts';
 import { upgradeMethod } from './index.ts';
 import { startReplicas } from './pool-operations.ts';
 import type { Deployment, MethodContext } from './upgrade-method.ts';
@@ -31,8 +31,9 @@ async function replicaProblems(deployment: Deployment, expected: string, version
     if (replica.exitedUnexpectedly) problems.push(`replica ${replica.id} (${replica.version}) exited by itself`);
   }
   for (const replica of deployment.live) {
-    const served = await servedVersion(replica.url + versionPath);
-    if (served !== expected) problems.push(`replica ${replica.id} reports version ${served ?? 'none'}, expected ${expected}`);
+    const answer = await askVersion(replica.url + versionPath);
+    if (answer.version === null) problems.push(`replica ${replica.id} (expected ${expected}): ${answer.problem}`);
+    else if (answer.version !== expected) problems.push(`replica ${replica.id} reports version ${answer.version}, expected ${expected}`);
   }
   return problems;
 }

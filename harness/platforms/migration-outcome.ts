@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { UpgradeFailedError } from '../errors.ts';
 import { logTail } from '../util/log-tail.ts';
+import { pathInside } from '../util/path-inside.ts';
 
 /** Where a migration's output goes, on every platform. */
 export function migrationLogFile(logDir: string, kind: 'pre' | 'post', version: string): string {
-  return join(logDir, `migrate-${kind}-${version}.log`);
+  return pathInside(logDir, `migrate-${kind}-${version}.log`);
 }
 
 /** A migration that timed out or exited non-zero fails the upgrade, quoting the end of its log. */

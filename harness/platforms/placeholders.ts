@@ -7,5 +7,6 @@ export function fillCommand(spec: CommandSpec, values: Readonly<Record<string, s
     command: spec.command.map((part) => fillPlaceholders(part, values)),
     cwd: fillPlaceholders(spec.cwd, values),
     env: Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, fillPlaceholders(value, values)])),
+    ...(spec.origin ? { origin: spec.origin } : {}),
   };
 }

@@ -8,9 +8,11 @@ import type { Reporter } from '../report/reporter.ts';
 import type { CellResult, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
+import { pathInside } from '../util/path-inside.ts';
 import { describeError, teardownError } from './cell-error.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
 import { judgeCell } from './judge-cell.ts';
+import { reproduceCell } from './reproduce-command.ts';
 import { gatesSoFar } from './measure-cell.ts';
 import { hold, runSteps, type Step } from './steps.ts';
 import { isoAt, now, Timeline } from './timeline.ts';
@@ -47,7 +49,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   const startedAt = now();
   const timeline = new Timeline((phase) => void context.reporter.onPhase(cell, phase), startedAt);
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(cell.deadlineMs)]);
-  const logDir = join(context.outDir, 'cells', cell.id.replaceAll('/', '_'));
+  const logDir = pathInside(context.outDir, 'cells', cell.id.replaceAll('/', '_'));
   await mkdir(logDir, { recursive: true });
   let env: Environment | undefined;
   let installation: Installation | undefined;
@@ -246,7 +248,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     to: cell.to,
     via: cell.via,
     scenario: cell.scenario.name,
-    reproduce: `${context.reproduceBase} --only '${cell.id}'`,
+    reproduce: reproduceCell(context.reproduceBase, cell.id),
     startedAt: isoAt(startedAt),
     finishedAt: isoAt(finishedAt),
     durationMs: Math.round(finishedAt - startedAt),

@@ -6,6 +6,7 @@
 import { readdir, readFile, readlink, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempFolderError } from '../util/temp-folder.ts';
 
 const RENEW_MS = 2000;
 /** A lease not renewed for this long belongs to a run that is gone (killed, crashed, frozen). */
@@ -18,7 +19,7 @@ const leaseFile = (runId: string) => join(tmpdir(), `${LEASE_PREFIX}${runId}${SU
 /** The name gc compares with a resource's host label. */
 export const thisHost = (): string => hostname();
 
-interface Lease {
+export interface Lease {
   runId: string;
   pid: number;
   host: string;
@@ -26,16 +27,27 @@ interface Lease {
   pidNamespace: string | null;
   /** The run's start time in clock ticks since boot (/proc/PID/stat field 22). */
   startTicks: string | null;
+  /** When the lease was taken (ISO 8601), for messages naming the run. */
+  startedAt?: string;
 }
 
 const pidNamespace = () => readlink('/proc/self/ns/pid').catch(() => null);
 const startTicks = (pid: number | 'self') =>
   readFile(`/proc/${pid}/stat`, 'utf8').then((text) => text.slice(text.lastIndexOf(')') + 2).split(' ')[19] ?? null, () => null);
 
-export async function holdRunLease(runId: string): Promise<AsyncDisposable> {
-  const file = leaseFile(runId);
-  const lease: Lease = { runId, pid: process.pid, host: thisHost(), pidNamespace: await pidNamespace(), startTicks: await startTicks('self') };
-  await writeFile(file, JSON.stringify(lease));
+export function holdRunLease(runId: string): Promise<AsyncDisposable> {
+  return holdLease(leaseFile(runId), runId).catch((cause: unknown) => {
+    throw tempFolderError(cause);
+  });
+}
+
+/**
+ * A lease in any file, renewed while this process lives. `exclusive`: fails with EEXIST when the
+ * file exists (the out-folder lock). A reader that finds it half written sees a fresh file: alive.
+ */
+export async function holdLease(file: string, runId: string, options: { exclusive?: boolean } = {}): Promise<AsyncDisposable> {
+  const lease: Lease = { runId, pid: process.pid, host: thisHost(), pidNamespace: await pidNamespace(), startTicks: await startTicks('self'), startedAt: new Date().toISOString() };
+  await writeFile(file, JSON.stringify(lease), { flag: options.exclusive ? 'wx' : 'w' });
   const timer = setInterval(() => {
     const now = new Date();
     void utimes(file, now, now).catch(() => undefined);
@@ -47,6 +59,15 @@ export async function holdRunLease(runId: string): Promise<AsyncDisposable> {
       await rm(file, { force: true });
     },
   };
+}
+
+export function readLease(file: string): Promise<Lease | null> {
+  return readFile(file, 'utf8').then((text) => JSON.parse(text) as Lease, () => null);
+}
+
+/** Whether the run holding the lease in `file` is alive (see the header for how it is judged). */
+export async function leaseIsAlive(file: string): Promise<boolean> {
+  return isAlive(file, await pidNamespace());
 }
 
 /** Run ids of the runs that are alive. */
@@ -61,7 +82,7 @@ export async function liveRunIds(): Promise<Set<string>> {
 }
 
 async function isAlive(file: string, ourNamespace: string | null): Promise<boolean> {
-  const lease = await readFile(file, 'utf8').then((text) => JSON.parse(text) as Lease, () => null);
+  const lease = await readLease(file);
   // Where we can see the run's process, it is the answer, at once (a SIGKILLed run is gone now).
   if (lease && lease.host === thisHost() && lease.pidNamespace !== null && lease.pidNamespace === ourNamespace && lease.startTicks !== null) {
     return (await startTicks(lease.pid)) === lease.startTicks;

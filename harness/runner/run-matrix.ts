@@ -6,6 +6,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../results.ts';
 import { RUN_ID_LABEL, OWNER_PID_LABEL } from './labels.ts';
 import { holdRunLease } from './run-lease.ts';
+import { reproduceCell } from './reproduce-command.ts';
 import { runCell, type CellRunContext } from './run-cell.ts';
 import { SharedResources } from './shared-resources.ts';
 import { HealthMonitor } from '../health/health-monitor.ts';
@@ -82,7 +83,7 @@ function skipped(cell: Cell, reproduceBase: string): CellResult {
   const at = isoAt(now());
   return {
     id: cell.id, platform: cell.platform, method: cell.method, from: cell.from, to: cell.to, via: cell.via, scenario: cell.scenario.name,
-    status: 'skipped', reproduce: `${reproduceBase} --only '${cell.id}'`, startedAt: at, finishedAt: at, durationMs: 0,
+    status: 'skipped', reproduce: reproduceCell(reproduceBase, cell.id), startedAt: at, finishedAt: at, durationMs: 0,
     phases: [], events: [], traffic: null, errorBudget: null, integrity: null, rollback: null, gates: [],
     error: { code: 'ABORTED', message: 'not started: the run was interrupted', hint: null, kind: 'aborted' }, logs: null,
   };

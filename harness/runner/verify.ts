@@ -3,23 +3,25 @@ import type { Scenario } from '../matrix/cell.ts';
 import type { Installation } from '../platforms/platform.ts';
 
 const SAMPLES_THROUGH_FRONT_DOOR = 20;
+const ASK_TIMEOUT_MS = 5000;
 
 /**
  * The upgrade reached `expected`: the platform sees nothing wrong with the installation (every
  * replica or pod on that version, none died), and requests through the front door, where there is
- * one, are all served by it.
+ * one, are all served by it. Returns what the samples saw: versions, or what happened instead.
  */
 export async function verifyVersion(installation: Installation, trafficUrl: string | null, scenario: Scenario, expected: string): Promise<string[]> {
   const problems = await installation.problems(expected);
   const seen = new Map<string, number>();
   if (trafficUrl !== null) {
     for (let i = 0; i < SAMPLES_THROUGH_FRONT_DOOR; i++) {
-      const served = (await servedVersion(trafficUrl + scenario.endpoints.version)) ?? 'no answer';
-      seen.set(served, (seen.get(served) ?? 0) + 1);
+      const answer = await askVersion(trafficUrl + scenario.endpoints.version);
+      const what = answer.version === null ? answer.problem : `served by ${answer.version}`;
+      seen.set(what, (seen.get(what) ?? 0) + 1);
     }
   }
-  for (const [version, count] of seen) {
-    if (version !== expected) problems.push(`${count} of ${SAMPLES_THROUGH_FRONT_DOOR} requests through the front door were served by ${version}`);
+  for (const [what, count] of seen) {
+    if (what !== `served by ${expected}`) problems.push(`${count} of ${SAMPLES_THROUGH_FRONT_DOOR} requests through the front door: ${what}`);
   }
   if (problems.length > 0) {
     throw new UpgradeFailedError(`verification of ${expected} failed: ${problems.join('; ')}`, { code: 'VERIFY_FAILED' });
@@ -27,17 +29,44 @@ export async function verifyVersion(installation: Installation, trafficUrl: stri
   return [...seen.keys()];
 }
 
-/** The version that answered: the X-App-Version header, else a JSON body's `version`. */
-export async function servedVersion(url: string): Promise<string | null> {
+/** A version, or what happened instead, in words for a failure message. */
+export type VersionAnswer = { version: string } | { version: null; problem: string };
+
+/** Asks for the version: the X-App-Version header of a 200, else its JSON body's `version`. */
+export async function askVersion(url: string): Promise<VersionAnswer> {
+  let response: Response;
+  let body: string;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    const header = response.headers.get('x-app-version');
-    const body = await response.text();
-    if (response.status !== 200) return null;
-    if (header) return header;
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && 'version' in parsed ? String(parsed.version) : null;
-  } catch {
-    return null;
+    response = await fetch(url, { signal: AbortSignal.timeout(ASK_TIMEOUT_MS) });
+    body = await response.text();
+  } catch (error) {
+    return { version: null, problem: `no response: ${whyNoResponse(error)}` };
   }
+  if (response.status !== 200) return { version: null, problem: `HTTP ${response.status}${frontDoorSays(response.headers)}` };
+  const header = response.headers.get('x-app-version');
+  if (header) return { version: header };
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'version' in parsed) return { version: String(parsed.version) };
+  } catch {
+    // Not JSON: no version in the body, said below.
+  }
+  return { version: null, problem: 'no version header and no version in the body' };
+}
+
+/** fetch says "fetch failed"; the socket's own error code is in its cause. */
+function whyNoResponse(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `none within ${ASK_TIMEOUT_MS} ms`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** " (front door: upstream reset, replica 1.0.0)" when the front door answered itself. */
+function frontDoorSays(headers: Headers): string {
+  const cause = headers.get('x-upstream-error');
+  if (!cause) return '';
+  const version = headers.get('x-upstream-version');
+  return ` (front door: upstream ${cause}${version ? `, replica ${version}` : ''})`;
 }

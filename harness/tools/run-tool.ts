@@ -14,6 +14,9 @@ export interface ToolOptions {
   input?: string;
   /** How to install the program when it is missing (the hint of ToolMissingError). */
   installHint?: string;
+  /** Run as this user and group (root only), e.g. initdb as `postgres`. */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ToolResult {
@@ -58,6 +61,8 @@ export async function runTool(file: string, args: readonly string[], options: To
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     reject: false,
     stripFinalNewline: true,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
     maxBuffer: 64 * 1024 * 1024,
   });
   const durationMs = Math.round(performance.now() - started);

@@ -3,12 +3,15 @@
 // the runtime API; a pool switch fills the idle backend, then flips the map entry, which is a
 // single runtime command: every request routed after it goes to the new pool, none before.
 // A second map names the version of the replica in each filled slot, so an error HAProxy answers
-// itself (a replica dropped the request or refused it) still says which version failed.
+// itself (a replica dropped the request or refused it) still says which version failed, and
+// X-Upstream-Error on those errors says what HAProxy saw (see upstreamErrorRules).
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 export const POOL_MAP_PATH = '/etc/haproxy/pool.map';
 /** `<backend>/<slot> <version>` for every filled slot; the front door keeps it through the runtime API. */
 export const VERSION_MAP_PATH = '/etc/haproxy/versions.map';
 export const UPSTREAM_VERSION_HEADER = 'X-Upstream-Version';
+/** The same header, and values, as the local front door's (harness/traffic/upstream-cause.ts). */
+export const UPSTREAM_ERROR_HEADER = 'X-Upstream-Error';
 export const TRAFFIC_PORT = 8080;
 export const RUNTIME_API_PORT = 9999;
 export const BACKENDS = ['pool_a', 'pool_b'] as const;
@@ -58,11 +61,13 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     '  timeout server 30s',
     '  timeout http-keep-alive 60s',
     '  timeout check 1s',
+    ...upstreamErrorRules(),
     '',
     'frontend traffic',
     `  bind :${TRAFFIC_PORT}`,
     `  use_backend %[str(${POOL_MAP_KEY}),map(${POOL_MAP_PATH},${BACKENDS[0]})]`,
     ...upstreamVersionRules(),
+    ...noMemberRule(),
     '',
     ...backend('pool_a'),
     ...backend('pool_b'),
@@ -80,6 +85,25 @@ function upstreamVersionRules(): string[] {
     `  http-after-response set-var(txn.upstream_version) be_name,concat(/,txn.upstream_slot),map(${VERSION_MAP_PATH}) if { var(txn.upstream_slot) -m found } !{ res.hdr(x-app-version) -m found }`,
     `  http-after-response set-header ${UPSTREAM_VERSION_HEADER} %[var(txn.upstream_version)] if { var(txn.upstream_version) -m found }`,
   ];
+}
+
+/**
+ * HAProxy 2.6 (Debian bookworm's) has no sample fetch for the termination state (`%ts` is empty
+ * until the log line), but `http-error` replaces only the errors HAProxy generates itself, never a
+ * 5xx the app sent, so each status it generates names its cause: 502 the server closed the
+ * connection or answered garbage before a whole response (termination states SH, SD, PH: `reset`),
+ * 503 no connection could be made to the chosen server, refused or timed out after the retries
+ * (SC, sC: `refused`), 504 the server did not answer within `timeout server` (sH: `timeout`).
+ */
+function upstreamErrorRules(): string[] {
+  const error = (status: number, cause: string, text: string) =>
+    `  http-error status ${status} content-type text/plain string "front door: ${text}" hdr ${UPSTREAM_ERROR_HEADER} ${cause}`;
+  return [error(502, 'reset', 'the server broke off the request'), error(503, 'refused', 'no server could take the request'), error(504, 'timeout', 'the server did not answer in time')];
+}
+
+/** A 503 with no server chosen is an empty or all-down pool, not a refused connection. */
+function noMemberRule(): string[] {
+  return [`  http-after-response set-header ${UPSTREAM_ERROR_HEADER} no-member if { res.hdr(${UPSTREAM_ERROR_HEADER}) -m str refused } !{ var(txn.upstream_slot) -m found }`];
 }
 
 export const initialPoolMap = (): string => `${POOL_MAP_KEY} ${BACKENDS[0]}\n`;

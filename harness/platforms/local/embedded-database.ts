@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InfrastructureError } from '../../errors.ts';
 import { freePort } from '../../util/free-port.ts';
 import { newDatabasePassword } from '../database-secret.ts';
+import { initDataDir, postgresUser } from './init-data-dir.ts';
 import { logTail } from '../../util/log-tail.ts';
 
 export interface StartedDatabase extends AsyncDisposable {
@@ -42,8 +43,6 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logDir: 
     user: USER,
     password,
     persistent: false,
-    // Root cannot run postgres: the package creates (or reuses) a `postgres` user to own the data.
-    createPostgresUser: process.getuid?.() === 0,
     // TCP on 127.0.0.1 only; no Unix socket at all (its default place is /tmp, where an interrupted
     // run would leave it, and every client here connects over TCP).
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=off'],
@@ -55,11 +54,13 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logDir: 
     await new Promise((resolve) => log.end(resolve));
   };
   try {
-    await server.initialise();
+    await initDataDir(options.dataDir, USER, password, await postgresUser());
     await server.start();
     await server.createDatabase(DATABASE);
   } catch (cause) {
     await stop();
+    // A reason of our own (a folder PostgreSQL cannot reach) already says what to do.
+    if (cause instanceof InfrastructureError && cause.code !== 'TOOL_FAILED') throw cause;
     throw new InfrastructureError(`PostgreSQL did not start: ${cause instanceof Error ? cause.message : 'it exited early'}`, {
       code: 'DATABASE_START',
       hint: `see ${logFile}; last lines: ${(await logTail(logFile, 5)).join(' | ')}`,

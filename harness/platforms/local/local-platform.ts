@@ -1,5 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../errors.ts';
 import { installReplicaPool } from '../../methods/pool-installation.ts';
@@ -8,6 +7,7 @@ import type { Cell } from '../../matrix/cell.ts';
 import { processLabels } from '../../runner/labels.ts';
 import { OWNER_FILE, WORK_DIR_PREFIX } from '../../runner/leftovers.ts';
 import { freePort } from '../../util/free-port.ts';
+import { makeTempFolder } from '../../util/temp-folder.ts';
 import { describeDatabase, maskUrl, writePasswordFile } from '../database-secret.ts';
 import { fillCommand } from '../placeholders.ts';
 import type { Installation, ReplicaPoolEnvironment, Platform, ProvisionContext, Replica } from '../platform.ts';
@@ -22,7 +22,7 @@ const MIGRATION_TIMEOUT_MS = 120_000;
 export const localPlatform: Platform = {
   name: 'local',
   async provision(cell, context) {
-    const workDir = await mkdtemp(join(tmpdir(), WORK_DIR_PREFIX));
+    const workDir = await makeTempFolder(WORK_DIR_PREFIX);
     // PostgreSQL runs as its own user when we are root: it must be able to reach its data folder.
     await chmod(workDir, 0o711);
     // Whatever was started is stopped again if a later part fails; on success the environment owns it.

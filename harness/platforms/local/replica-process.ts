@@ -4,6 +4,7 @@ import { UpgradeFailedError } from '../../errors.ts';
 import type { CommandSpec } from '../../matrix/cell.ts';
 import { awaitReady } from '../await-ready.ts';
 import type { Replica } from '../platform.ts';
+import { spawnFailure } from './spawn-failure.ts';
 
 export interface ReplicaProcessOptions {
   id: string;
@@ -35,6 +36,11 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
     // We stop replicas ourselves, gracefully and in order; execa's exit hook is a safety net only.
     cleanup: true,
   });
+  // No pid: the program never started, so there is no replica to wait for (and no product to blame).
+  if (child.pid === undefined) {
+    const failure = spawnFailure(`replica ${options.id} (${options.version})`, options.spec, await child);
+    if (failure) throw failure;
+  }
   let stopping = false;
   let exited = false;
   const exit = child.then((result) => {

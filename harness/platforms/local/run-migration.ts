@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import type { CommandSpec } from '../../matrix/cell.ts';
 import { migrationFailed, migrationLogFile } from '../migration-outcome.ts';
+import { spawnFailure } from './spawn-failure.ts';
 
 /** Runs a scenario's migration command to completion; a non-zero exit fails the upgrade. */
 export async function runMigration(options: {
@@ -26,5 +27,7 @@ export async function runMigration(options: {
     cancelSignal: options.signal,
   });
   if (result.exitCode === 0) return;
+  const failure = spawnFailure(`${options.kind}-deployment migration of ${options.version}`, options.spec, result);
+  if (failure) throw failure;
   throw await migrationFailed(options.kind, options.version, logFile, result.timedOut ? { timeoutMs: options.timeoutMs } : { exitCode: result.exitCode });
 }
