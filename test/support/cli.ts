@@ -41,3 +41,19 @@ export async function testDir(): Promise<string> {
 export async function readResults(outDir: string): Promise<RunResults> {
   return JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8')) as RunResults;
 }
+
+/** Starts the CLI's `run` in the background and resolves once its output shows `phase` began: the run and its id. */
+export async function runUntilPhase(args: string[], phase: string): Promise<{ run: ReturnType<typeof execa>; runId: string; output: () => string }> {
+  const run = execa(process.execPath, [cliPath, 'run', ...args], { cwd: projectRoot, env: { CI: 'true' }, reject: false, stdin: 'ignore' });
+  let output = '';
+  await new Promise<void>((resolve) => {
+    run.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`> ${phase}`)) resolve();
+    });
+    void run.then(() => resolve());
+  });
+  const runId = /run (\S+):/.exec(output)?.[1];
+  if (!runId) throw new Error(`the run printed no run id:\n${output}`);
+  return { run, runId, output: () => output };
+}
