@@ -6,7 +6,7 @@ import * as z from 'zod';
  * would silently become no wait at all.
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
-const MAX_TIMER_TEXT = `at most ${MAX_TIMER_MS} ms (about ${(MAX_TIMER_MS / 86_400_000).toFixed(1)} days), the longest a Node timer can wait`;
+const MAX_TIMER_TEXT = `at most ${MAX_TIMER_MS} ms (about ${Math.floor((MAX_TIMER_MS / 86_400_000) * 10) / 10} days), the longest a Node timer can wait`;
 
 /** A whole number of milliseconds a timer waits: at least `min` (0 or 1), at most MAX_TIMER_MS. */
 export function durationMs(min: 0 | 1) {

@@ -46,9 +46,9 @@ async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {
 
 /** `size` undefined: the file grew while it was read, or the kernel reports none. */
 function tooLarge(file: string, size: number | undefined): ConfigError {
-  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  const actual = size === undefined ? `larger than ${mib(MAX_CONFIG_BYTES)}` : mib(size);
-  return new ConfigError(`cannot read ${file}: it is ${actual}; a matrix or scenario file may be at most ${mib(MAX_CONFIG_BYTES)}`, [], 'is this the right file? a matrix or a scenario is a few KiB of YAML');
+  const bytes = (count: number) => `${count.toLocaleString('en-US')} bytes`;
+  const actual = size === undefined ? `larger than ${bytes(MAX_CONFIG_BYTES)}` : bytes(size);
+  return new ConfigError(`cannot read ${file}: it is ${actual}; a matrix or scenario file may be at most ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${bytes(MAX_CONFIG_BYTES)})`, [], 'is this the right file? a matrix or a scenario is a few KiB of YAML');
 }
 
 function openFailure(error: NodeJS.ErrnoException): string {

@@ -15,7 +15,8 @@ export const versionSchema = z
         ? `write the version in quotes, e.g. "1.0": YAML reads an unquoted version as a number (here ${issue.input})`
         : undefined,
   })
-  .min(1)
+  // abort: an empty version gets one message ("must not be empty"), not also the pattern's.
+  .min(1, { abort: true })
   .max(VERSION_MAX_LENGTH, { error: (issue) => `a version may be at most ${VERSION_MAX_LENGTH} characters, got ${String(issue.input).length}` })
   .regex(VERSION_PATTERN, { error: (issue) => `a version may hold only ${ALLOWED}; got ${JSON.stringify(issue.input)}` })
   .meta({ id: 'version', description: `A version as the scenario lists it: ${ALLOWED}; at most ${VERSION_MAX_LENGTH} characters` });

@@ -43,7 +43,7 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   return { ok: true, source: { file, doc, lineCounter, data: plain.data } };
 }
 
-const TOO_DEEP = 'YAML nested too deeply to read (thousands of levels): a matrix or scenario needs a few';
+const TOO_DEEP = 'YAML nested too deeply to read (hundreds of levels): a matrix or scenario needs a handful';
 
 function syntaxMessage(message: string): string {
   // The parser catches its own stack overflow and reports it as a syntax error.

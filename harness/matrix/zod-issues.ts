@@ -11,6 +11,8 @@ export const friendlyMessages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required, but missing';
+      // YAML's .inf and .nan are numbers to JavaScript, but no count or duration.
+      if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) return `expected a finite number, got ${issue.input}`;
       return `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;

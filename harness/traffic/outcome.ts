@@ -1,7 +1,8 @@
 import type { FailureClass } from '../results.ts';
 
-// One byte per request in the record store: 0 is success, every other code is a FailureClass.
-// The order is part of stored data only in memory (never serialized), so it may grow freely.
+// One code per request in the record store: 0 is success, every other code is a FailureClass.
+// The order is part of stored data only in memory (never serialized), so it may grow freely, up
+// to 16 codes (the store keeps it in 4 bits, beside the upstream cause).
 export const outcomeClasses = ['ok', 'http-5xx', 'http-4xx', 'refused', 'reset', 'timeout', 'wrong-body', 'no-endpoints', 'other'] as const;
 export type OutcomeName = (typeof outcomeClasses)[number];
 

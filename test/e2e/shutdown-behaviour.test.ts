@@ -21,6 +21,11 @@ describe('rolling upgrade of an app under traffic, judged by its shutdown', () =
     // The front door answers 502 for a request its replica dropped, naming the replica's version.
     expect(cell?.traffic?.failuresByClass['http-5xx']).toBe(cell?.traffic?.failures);
     expect(cell?.traffic?.failuresByVersion['1.0.0']).toBe(cell?.traffic?.failures);
+    // ...and saying what it saw: the replica broke the connection off (or, for a request sent just
+    // as it died, refused a new one).
+    const causes = cell?.traffic?.failuresByUpstreamCause ?? {};
+    expect(causes.reset).toBeGreaterThan(0);
+    expect((causes.reset ?? 0) + (causes.refused ?? 0)).toBe(cell?.traffic?.failures);
   });
 
   it('passes with zero failures when shutdown finishes in-flight requests', async () => {

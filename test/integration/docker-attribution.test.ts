@@ -15,7 +15,7 @@ const enabled = await dockerGate('docker attribution tests');
 
 // The sample-app images with slow reads (150 ms) and an abrupt shutdown: a stopped replica drops
 // the requests it holds, and HAProxy answers them itself.
-describe.runIf(enabled)('HAProxy names the version of the replica behind the errors it answers itself', () => {
+describe.runIf(enabled)('HAProxy names the version of the replica, and what went wrong, on the errors it answers itself', () => {
   const runId = `test-${process.pid}-${Date.now()}`;
   let env: DockerEnvironment;
   let logDir: string;
@@ -39,11 +39,12 @@ describe.runIf(enabled)('HAProxy names the version of the replica behind the err
     const empty = await get(env.trafficUrl);
     expect(empty.status).toBe(503);
     expect(empty.upstreamVersion).toBeUndefined();
+    expect(empty.upstreamError).toBe('no-member');
     const replica = await env.startReplica('1.0.0');
     await env.frontDoor.upsert({ replica, weight: 1 });
     expect(await versionMap()).toEqual([`${env.frontDoor.activeBackend}/s1 1.0.0`]);
     const answered = await get(env.trafficUrl);
-    expect(answered).toMatchObject({ status: 200, appVersion: '1.0.0', upstreamVersion: undefined });
+    expect(answered).toMatchObject({ status: 200, appVersion: '1.0.0', upstreamVersion: undefined, upstreamError: undefined });
   });
 
   it('keys the map by backend and slot, filled with each replica and cleared when its slot is freed', async () => {
@@ -70,7 +71,9 @@ describe.runIf(enabled)('HAProxy names the version of the replica behind the err
     expect(failed.filter((answer) => answer.status === 502).length, JSON.stringify(failed)).toBeGreaterThan(0);
     for (const answer of failed) {
       expect([502, 503]).toContain(answer.status);
-      if (answer.status === 502) expect(answer.upstreamVersion).toBe('1.0.0');
+      if (answer.status === 502) expect(answer).toMatchObject({ upstreamVersion: '1.0.0', upstreamError: 'reset' });
+      // 503: the connection to the stopped replica failed (version named), or the pool was empty.
+      if (answer.status === 503) expect(answer.upstreamError).toBe(answer.upstreamVersion ? 'refused' : 'no-member');
       expect([undefined, '1.0.0']).toContain(answer.upstreamVersion);
       expect(answer.appVersion).toBeUndefined();
     }
@@ -83,6 +86,7 @@ interface Answer {
   status: number;
   appVersion?: string;
   upstreamVersion?: string;
+  upstreamError?: string;
 }
 
 /** GET /items on a fresh connection; status 0 when no answer came. */
@@ -91,7 +95,12 @@ function get(url: string): Promise<Answer> {
     const request = http.get(`${url}/items`, { agent: false, timeout: 10_000 }, (res) => {
       res.resume();
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, appVersion: header(res.headers['x-app-version']), upstreamVersion: header(res.headers['x-upstream-version']) }),
+        resolve({
+          status: res.statusCode ?? 0,
+          appVersion: header(res.headers['x-app-version']),
+          upstreamVersion: header(res.headers['x-upstream-version']),
+          upstreamError: header(res.headers['x-upstream-error']),
+        }),
       );
       res.on('error', () => resolve({ status: 0 }));
     });

@@ -1,10 +1,12 @@
 import http from 'node:http';
+import net from 'node:net';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalFrontDoor, type LocalFrontDoor, type LocalFrontDoorOptions } from '../../harness/platforms/local/local-front-door.ts';
 import { waitFor } from '../../harness/util/wait-for.ts';
@@ -21,6 +23,9 @@ interface Backend {
   replica(): Replica;
   /** Open TCP connections to this backend. */
   connections(): Promise<number>;
+  /** Requests received so far (readiness checks aside), and how many connections carried them. */
+  readonly requests: number;
+  readonly requestConnections: number;
   close(): Promise<void>;
 }
 
@@ -29,19 +34,27 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function backend(name: string): Promise<Backend> {
+async function backend(name: string, options: { keepAliveMs?: number } = {}): Promise<Backend> {
   let releaseSlow = () => {};
   let arrived = () => {};
   const slowArrived = new Promise<void>((resolve) => (arrived = resolve));
   const held = new Promise<void>((resolve) => (releaseSlow = resolve));
-  const state = { ready: true };
+  const state = { ready: true, requests: 0, requestConnections: 0 };
+  const carried = new WeakSet<object>();
   const server = http.createServer(async (req, res) => {
+    if (req.url !== '/ready') {
+      state.requests++;
+      if (!carried.has(req.socket)) state.requestConnections++;
+      carried.add(req.socket);
+    }
     if (req.url === '/ready') {
       res.writeHead(state.ready ? 200 : 503).end();
     } else if (req.url === '/slow') {
       arrived();
       await held;
       res.end(name);
+    } else if (req.url === '/hang-up') {
+      req.socket.destroy();
     } else if (req.url === '/broken') {
       res.writeHead(200, { 'content-length': '100' });
       res.write('partial');
@@ -55,6 +68,7 @@ async function backend(name: string): Promise<Backend> {
       res.end(name);
     }
   });
+  if (options.keepAliveMs !== undefined) server.keepAliveTimeout = options.keepAliveMs;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
@@ -77,10 +91,78 @@ async function backend(name: string): Promise<Backend> {
     set ready(value: boolean) {
       state.ready = value;
     },
+    get requests() {
+      return state.requests;
+    },
+    get requestConnections() {
+      return state.requestConnections;
+    },
     slowArrived,
     releaseSlow: () => releaseSlow(),
     replica: () => ({ id: name, version: '1.0.0', url: `http://127.0.0.1:${port}`, exitedUnexpectedly: false, running: true, stop: async () => {} }),
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
+    close,
+  };
+}
+
+/**
+ * A backend that announces `Keep-Alive: timeout=2` and drops a request arriving on a connection
+ * idle for longer, without answering. That is what a real server's idle timeout does when its
+ * close crosses a request on the wire (nodejs/node#47130), made deterministic: a real server
+ * closes at its timeout, and the request the proxy wrote at that instant meets a reset.
+ */
+async function expiringBackend(name: string): Promise<Omit<Backend, 'requestConnections'> & { dropped: number }> {
+  const keepAliveMs = 2000;
+  const state = { requests: 0, dropped: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let idleSince = performance.now();
+    let pending = '';
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => {
+      if (pending === '' && performance.now() - idleSince > keepAliveMs) {
+        state.dropped++;
+        socket.destroy();
+        return;
+      }
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        const ready = pending.startsWith('GET /ready ');
+        pending = pending.slice(end + 4);
+        if (!ready) state.requests++;
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${name.length}\r\nKeep-Alive: timeout=${keepAliveMs / 1000}\r\n\r\n${name}`);
+        idleSince = performance.now();
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (!server.listening) return;
+    server.close();
+    for (const socket of sockets) socket.destroy();
+    await once(server, 'close');
+  };
+  cleanups.push(close);
+  const replica = () => ({ id: name, version: '1.0.0', url, exitedUnexpectedly: false, running: true, stop: async () => {} });
+  return {
+    name,
+    url,
+    ready: true,
+    slowArrived: Promise.resolve(),
+    releaseSlow: () => {},
+    replica,
+    connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
+    get requests() {
+      return state.requests;
+    },
+    get dropped() {
+      return state.dropped;
+    },
     close,
   };
 }
@@ -91,7 +173,7 @@ async function frontDoor(options: Partial<LocalFrontDoorOptions> = {}): Promise<
   return door;
 }
 
-const member = (b: Backend, weight = 1): PoolMember => ({ replica: b.replica(), weight });
+const member = (b: Pick<Backend, 'replica'>, weight = 1): PoolMember => ({ replica: b.replica(), weight });
 
 // One keep-alive client for all requests, as a probe has: pool changes must reach requests on
 // connections opened before the change.
@@ -156,6 +238,7 @@ describe('local front door', { timeout: 30_000 }, () => {
     const empty = await request(door.url);
     expect(empty.status).toBe(503);
     expect(empty.headers['x-front-door']).toBe('no-backend');
+    expect(empty.headers['x-upstream-error']).toBe('no-member');
 
     const a = await backend('a');
     await door.setPool([member(a)]);
@@ -232,6 +315,41 @@ describe('local front door', { timeout: 30_000 }, () => {
     expect(tally(await bodies(door.url, 4))).toEqual({ a: 2, b: 2 });
   });
 
+  it('drain: no request reaches the member after it, and none of its connections is used again', async () => {
+    const [a, b] = await Promise.all([backend('a'), backend('b')]);
+    const door = await frontDoor();
+    await door.setPool([member(a), member(b)]);
+    // a: one connection carries /slow through the drain, a second one idles in the pool.
+    const slow = request(door.url, '/slow');
+    await a.slowArrived;
+    expect(tally(await bodies(door.url, 4))).toEqual({ a: 2, b: 2 });
+    expect(a.requestConnections).toBe(2);
+    await door.drain('a');
+    const before = a.requests;
+    expect(tally(await bodies(door.url, 10))).toEqual({ b: 10 });
+    a.releaseSlow();
+    expect(await slow).toMatchObject({ status: 200, body: 'a' });
+    expect(a.requests).toBe(before);
+    // Brought back at once, it is reached over a new connection: both old ones were closed (the
+    // idle one at the drain, the other when /slow ended), not kept for reuse.
+    await door.upsert(member(a));
+    expect(tally(await bodies(door.url, 4))).toEqual({ a: 2, b: 2 });
+    expect(a.requestConnections).toBe(3);
+  });
+
+  it("retires a pooled connection before the backend's announced keep-alive timeout closes it", async () => {
+    const a = await expiringBackend('a');
+    const door = await frontDoor();
+    await door.setPool([member(a)]);
+    expect(await request(door.url)).toMatchObject({ status: 200, body: 'a' });
+    // Idle past the backend's 2 s (the one fixed wait here: idleness is what is tested). Reusing
+    // the connection now would be writing into the backend's close.
+    await sleep(2500);
+    const answer = await request(door.url);
+    expect({ dropped: a.dropped, status: answer.status, error: answer.headers['x-upstream-error'] }).toEqual({ dropped: 0, status: 200, error: undefined });
+    expect(answer.body).toBe('a');
+  });
+
   it('remove: the member is gone from the pool, its request in flight still finishes', async () => {
     const [a, b] = await Promise.all([backend('a'), backend('b')]);
     const door = await frontDoor();
@@ -280,6 +398,17 @@ describe('local front door', { timeout: 30_000 }, () => {
     const answer = await request(door.url);
     expect(answer.status).toBe(502);
     expect(answer.headers['x-front-door-error']).toBe('ECONNREFUSED');
+    expect(answer.headers['x-upstream-error']).toBe('refused');
+  });
+
+  it('answers 502 naming the cause and the version when the upstream closes the connection before answering', async () => {
+    const a = await backend('a');
+    const door = await frontDoor();
+    await door.setPool([member(a)]);
+    const answer = await request(door.url, '/hang-up');
+    expect(answer.status).toBe(502);
+    expect(answer.headers).toMatchObject({ 'x-upstream-error': 'reset', 'x-upstream-version': '1.0.0', 'x-front-door-error': 'ECONNRESET' });
+    expect(await request(door.url)).toMatchObject({ status: 200, body: 'a' });
   });
 
   it('resets the client when the upstream breaks off mid-response (no made-up success)', async () => {

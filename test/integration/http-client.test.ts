@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/traffic/http-client.ts';
 import { startHttpProbe } from '../../harness/traffic/http-probe.ts';
 import { outcomeName } from '../../harness/traffic/outcome.ts';
+import { upstreamCauseName } from '../../harness/traffic/upstream-cause.ts';
 import { startFixtureProcess } from '../bench/fixture-process.ts';
 
 const HELLO_SERVER = fileURLToPath(new URL('../fixtures/hello-server.ts', import.meta.url));
@@ -17,6 +18,7 @@ interface Exchange {
   outcome: string;
   status: number;
   version: string | null;
+  upstreamCause: string | null;
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -50,8 +52,8 @@ function client(url: URL, options: { path?: string; method?: string; timeoutMs?:
   const waiters: (() => void)[] = [];
   const c = new HttpClient(
     { url, method: options.method ?? 'GET', path: options.path ?? '/', body: options.body, timeoutMs: options.timeoutMs ?? 2000, newConnectionPerRequest: options.fresh },
-    (tag, sentMs, endMs, outcome, status, version) => {
-      done.push({ tag, sentMs, endMs, outcome: outcomeName(outcome), status, version });
+    (tag, sentMs, endMs, outcome, status, version, upstreamCause) => {
+      done.push({ tag, sentMs, endMs, outcome: outcomeName(outcome), status, version, upstreamCause: upstreamCauseName(upstreamCause) });
       waiters.splice(0).forEach((w) => w());
     },
   );
@@ -76,6 +78,15 @@ describe('HttpClient (lean HTTP/1.1 on raw sockets)', () => {
     for (let i = 0; i < 20; i++) expect(await one(i)).toMatchObject({ tag: i, outcome: 'ok', status: 200, version: '1.0.0' });
     expect(server.opened()).toBe(1);
     expect(c.connections).toBe(1);
+  });
+
+  it("hands over the front door's X-Upstream-Error with its own answers, and none with the app's", async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/dropped') res.writeHead(502, { 'x-upstream-error': 'reset', 'x-upstream-version': '1.0.0' }).end('front door');
+      else res.writeHead(503, { 'x-app-version': '1.0.0' }).end('app');
+    });
+    expect(await client(server.url, { path: '/dropped' }).one(1)).toMatchObject({ outcome: 'http-5xx', status: 502, version: '1.0.0', upstreamCause: 'reset' });
+    expect(await client(server.url, { path: '/app' }).one(2)).toMatchObject({ outcome: 'http-5xx', status: 503, version: '1.0.0', upstreamCause: null });
   });
 
   it('opens more connections for concurrent requests instead of queueing them (open loop)', async () => {

@@ -147,6 +147,15 @@ async function startApp(version: string, databaseUrl: string, extraEnv: Record<s
   throw new Error(`app ${version} did not become healthy:\n${output.join('\n')}`);
 }
 
+/** Resolves once the app logged a line matching `pattern` (the log is how its shutdown steps show). */
+async function waitForLine(app: RunningApp, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!app.output.some((line) => pattern.test(line))) {
+    if (Date.now() > deadline) throw new Error(`the app never logged ${pattern}:\n${app.output.join('\n')}`);
+    await sleep(10);
+  }
+}
+
 // ---- HTTP without a shared agent, so no keep-alive connection outlives its test ----
 
 interface Answer {
@@ -357,6 +366,34 @@ describe('sample-app shutdown and test variants', { timeout: 60_000 }, () => {
     expect(app.output.join('\n')).toMatch(/stopping on SIGTERM, 1 request\(s\) in flight/);
     expect(app.output.at(-1)).toMatch(/ stopped$/);
     await expect(request(app, 'GET', '/healthz')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('after SIGTERM keeps serving for the drain delay, not ready and closing connections, then stops accepting', async () => {
+    const app = await startApp('1.0.0', await databaseAfter(INSTALL_1_0_0), { SAMPLE_APP_DRAIN_MS: '2500' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string, via?: http.Agent) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; reusedSocket: boolean }>((done, fail) => {
+        const req = http.get(`${app.url}${path}`, { agent: via ?? false }, (res) => {
+          res.resume();
+          res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, reusedSocket: req.reusedSocket }));
+        });
+        req.on('error', fail);
+      });
+    try {
+      expect((await get('/healthz', agent)).headers.connection).toBe('keep-alive');
+      app.child.kill('SIGTERM');
+      await waitForLine(app, /stopping on SIGTERM/);
+      // What a load balancer sent on its kept-alive connection just before it took the replica out.
+      const late = await get('/items', agent);
+      expect(late).toMatchObject({ status: 200, reusedSocket: true, headers: { connection: 'close', 'x-app-version': '1.0.0' } });
+      // Still accepting new connections, but telling health checks to stop sending.
+      expect((await get('/readyz')).status).toBe(503);
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+      expect(app.output.join('\n')).toMatch(/stopping on SIGTERM, 0 request\(s\) in flight; serving 2500 ms more[^]*drained: no longer accepting/);
+      expect(app.output.at(-1)).toMatch(/ stopped$/);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('on SIGTERM closes idle keep-alive connections instead of waiting for them', async () => {

@@ -108,6 +108,17 @@ describe('HAProxy', () => {
     expect(config).toContain('default-server check inter 500 fall 2 rise 2 disabled');
   });
 
+  it("names the cause on the errors HAProxy answers itself, and only on those", () => {
+    const config = haproxyConfig({ slots: 1, readyPath: '/readyz' });
+    for (const [status, cause] of [['502', 'reset'], ['503', 'refused'], ['504', 'timeout']]) {
+      expect(config).toMatch(new RegExp(`^  http-error status ${status} .* hdr X-Upstream-Error ${cause}$`, 'm'));
+    }
+    // A 503 without a chosen server is an empty pool; the rule runs after the slot is known.
+    const rules = config.split('\n').filter((line) => line.includes('http-after-response'));
+    expect(rules.at(-1)).toMatch(/set-header X-Upstream-Error no-member if .* !\{ var\(txn\.upstream_slot\) -m found \}/);
+    expect(rules[0]).toContain('set-var(txn.upstream_slot) srv_name');
+  });
+
   it('parses `show servers state`', () => {
     const text = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord\n3 pool_a 1 s1 172.18.0.4 2 0 1 1 12 6 3 4 6 0 0 0 - 8080 -\n3 pool_a 2 s2 127.0.0.1 0 1 1 1 12 1 0 0 14 0 0 0 - 1 -\n';
     expect(parseServersState(text)).toEqual([

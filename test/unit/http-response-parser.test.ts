@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PARSE_DONE, PARSE_ERROR, PARSE_MORE, ResponseParser } from '../../harness/traffic/http-response-parser.ts';
+import { upstreamCauseName } from '../../harness/traffic/upstream-cause.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -36,6 +37,15 @@ describe('ResponseParser', () => {
     const { result, parser } = parseWhole(LENGTH);
     expect(result).toBe(PARSE_DONE);
     expect(parser).toMatchObject({ status: 503, version: '1.0.0', keepAlive: true, keepAliveTimeoutMs: 5000 });
+  });
+
+  it("reads the front door's X-Upstream-Error as a cause code, none when absent", () => {
+    const named = parseWhole('HTTP/1.1 502 Bad Gateway\r\nX-Upstream-Error: reset\r\nX-Upstream-Version: 1.0.0\r\ncontent-length: 0\r\n\r\n').parser;
+    expect([named.status, named.version, upstreamCauseName(named.upstreamCause)]).toEqual([502, '1.0.0', 'reset']);
+    expect(upstreamCauseName(parseWhole('HTTP/1.1 503 x\r\nx-upstream-error: no-member\r\ncontent-length: 0\r\n\r\n').parser.upstreamCause)).toBe('no-member');
+    expect(upstreamCauseName(parseWhole('HTTP/1.1 502 x\r\nx-upstream-error: on fire\r\ncontent-length: 0\r\n\r\n').parser.upstreamCause)).toBe('other');
+    const parser = parseWhole(LENGTH).parser;
+    expect(parser.upstreamCause).toBe(0);
   });
 
   it('prefers X-App-Version over X-Upstream-Version', () => {

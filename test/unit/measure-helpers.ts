@@ -1,5 +1,7 @@
+import type { UpstreamCause } from '../../harness/results.ts';
 import { outcomeCode, type OutcomeName } from '../../harness/traffic/outcome.ts';
 import { RecordStore } from '../../harness/traffic/record-store.ts';
+import { upstreamCauseCode } from '../../harness/traffic/upstream-cause.ts';
 
 export interface Row {
   /** Send time; the schedule is taken to equal it unless given. */
@@ -9,6 +11,8 @@ export interface Row {
   version?: string | null;
   status?: number;
   scheduledAt?: number;
+  /** The front door's X-Upstream-Error on its own answer. */
+  upstreamCause?: UpstreamCause;
 }
 
 /** A store built by hand, pushed in the given order (completion order, as the driver does). */
@@ -17,7 +21,7 @@ export function storeOf(rows: Row[]): RecordStore {
   for (const row of rows) {
     const outcome = row.outcome ?? 'ok';
     const status = row.status ?? (outcome === 'ok' ? 200 : outcome === 'http-5xx' ? 503 : outcome === 'http-4xx' ? 404 : 0);
-    store.push(row.scheduledAt ?? row.at, row.at, row.durationMs ?? 1, outcomeCode(outcome), status, row.version === undefined ? '1.0.0' : row.version);
+    store.push(row.scheduledAt ?? row.at, row.at, row.durationMs ?? 1, outcomeCode(outcome), status, row.version === undefined ? '1.0.0' : row.version, upstreamCauseCode(row.upstreamCause));
   }
   return store;
 }

@@ -9,6 +9,7 @@ const rowArb = fc.record({
   outcome: fc.constantFrom(...outcomes),
   durationMs: fc.integer({ min: 0, max: 3000 }),
   version: fc.constantFrom('1.0', '2.0', null),
+  upstreamCause: fc.constantFrom(undefined, undefined, 'reset', 'refused', 'no-member'),
 });
 const windowArb = fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).map(([a, b]) => ({
   fromMs: Math.min(a, b),
@@ -63,6 +64,10 @@ describe('summary invariants', () => {
         expect(total(s.requestsByVersion)).toBe(s.requests);
         expect(total(s.failuresByVersion)).toBe(s.failures);
         expect(total(s.failuresByClass)).toBe(s.failures);
+        // Only failures the front door explained are counted, in the cell and per outage alike.
+        const explained = total(s.failuresByUpstreamCause ?? {});
+        expect(explained).toBeLessThanOrEqual(s.failures);
+        expect(s.outages.reduce((n, o) => n + total(o.upstreamCauses ?? {}), 0)).toBe(explained);
         expect(s.series.ok.reduce((a, b) => a + b, 0) + s.series.failed.reduce((a, b) => a + b, 0)).toBe(s.requests);
         expect(s.latencyMs.p50).toBeLessThanOrEqual(s.latencyMs.p95);
         expect(s.latencyMs.p95).toBeLessThanOrEqual(s.latencyMs.p99);

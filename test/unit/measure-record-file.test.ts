@@ -6,6 +6,7 @@ import { outcomeCode } from '../../harness/traffic/outcome.ts';
 import { parseCsvLine, readRecordsCsv } from '../../harness/traffic/read-records-csv.ts';
 import { CSV_HEADER } from '../../harness/traffic/record-csv.ts';
 import { RecordStore } from '../../harness/traffic/record-store.ts';
+import { upstreamCauseCode, upstreamCauseName } from '../../harness/traffic/upstream-cause.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -36,7 +37,7 @@ describe('RecordStore.appendCsv: the per-cell request file', () => {
     expect(lines.filter((l) => l === CSV_HEADER)).toHaveLength(1);
     const second = parseCsvLine(lines[2]!);
     expect(second[0]).toBe('http');
-    expect(second.slice(3)).toEqual(['250.000', 'timeout', '0', '']);
+    expect(second.slice(3)).toEqual(['250.000', 'timeout', '0', '', '']);
     expect(parseCsvLine(lines[3]!)[6]).toBe('weird,"version"');
     expect(Number(parseCsvLine(lines[1]!)[1]) - performance.timeOrigin).toBeCloseTo(1000.25, 2);
   });
@@ -59,6 +60,30 @@ describe('RecordStore.appendCsv: the per-cell request file', () => {
       expect(back!.status(i)).toBe(http.status(i));
       expect(back!.versionName(back!.versionIndex(i))).toBe(http.versionName(http.versionIndex(i)));
     }
+  });
+
+  it("keeps what the front door saw upstream in the upstream_error column, and reads files written before it", async () => {
+    const file = join(dir, 'requests.csv');
+    const http = new RecordStore();
+    http.push(10, 10, 1, outcomeCode('http-5xx'), 502, '1.0.0', upstreamCauseCode('reset'));
+    http.push(11, 11, 1, outcomeCode('http-5xx'), 503, null, upstreamCauseCode('no-member'));
+    http.push(12, 12, 1, outcomeCode('http-5xx'), 503, '1.0.0');
+    await http.appendCsv(file, 'http');
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines.slice(1).map((line) => parseCsvLine(line).slice(5))).toEqual([
+      ['502', '1.0.0', 'reset'],
+      ['503', '', 'no-member'],
+      ['503', '1.0.0', ''],
+    ]);
+    const back = (await readRecordsCsv(file)).get('http')!;
+    expect([0, 1, 2].map((i) => upstreamCauseName(back.upstreamCause(i)))).toEqual(['reset', 'no-member', null]);
+
+    const older = join(dir, 'older.csv');
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(older, 'probe,sent_unix_ms,scheduled_unix_ms,duration_ms,outcome,status,version\nhttp,1,1,2,http-5xx,502,1.0.0\n'),
+    );
+    const old = (await readRecordsCsv(older)).get('http')!;
+    expect([old.length, old.status(0), old.upstreamCause(0)]).toEqual([1, 502, 0]);
   });
 
   it('refuses a file that is not a request file, naming the line', async () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../harness/traffic/chunked-column.ts';
 import { classifyError, classifyStatus, outcomeCode, outcomeName } from '../../harness/traffic/outcome.ts';
-import { RecordStore } from '../../harness/traffic/record-store.ts';
+import { RecordStore, ROW_BYTES } from '../../harness/traffic/record-store.ts';
+import { upstreamCauses } from '../../harness/traffic/upstream-cause.ts';
 
 describe('RecordStore', () => {
   it('keeps every column of every row across growth', () => {
@@ -20,6 +21,20 @@ describe('RecordStore', () => {
     expect(store.status(998)).toBe(200);
     expect(store.versionName(store.versionIndex(1))).toBe('v2');
     expect(store.versionName(store.versionIndex(2))).toBeNull();
+  });
+
+  it('keeps the upstream cause beside the outcome without a byte more per row', () => {
+    const store = new RecordStore();
+    const pairs = Array.from({ length: 9 }, (_, outcome) => upstreamCauses.map((_, cause) => [outcome, cause] as const)).flat();
+    for (const [outcome, cause] of pairs) store.push(0, 0, 1, outcome, 502, null, cause);
+    store.push(0, 0, 1, 0, 200, null); // no cause given: none
+    expect(pairs.map((_, i) => [store.outcome(i), store.upstreamCause(i)])).toEqual(pairs);
+    expect(store.upstreamCause(pairs.length)).toBe(0);
+    expect(ROW_BYTES).toBe(20);
+    // A copied row keeps every column.
+    const copy = new RecordStore();
+    copy.pushRowOf(store, 7);
+    expect([copy.outcome(0), copy.upstreamCause(0), copy.status(0)]).toEqual([...pairs[7]!, 502]);
   });
 
   it('interns versions into a small table', () => {

@@ -118,6 +118,28 @@ describe('totals', () => {
     expect(summary.requestsByVersion).toEqual({ '1.0': 2, '2.0': 2, unknown: 2 });
     expect(summary.failuresByClass).toEqual({ 'http-5xx': 2, refused: 2 });
   });
+
+  it('names what the front door saw upstream, beside the classes it leaves as they are', () => {
+    const summary = summarizeTraffic(
+      storeOf([
+        { at: 0 },
+        { at: 1, outcome: 'http-5xx', status: 502, upstreamCause: 'reset' },
+        { at: 2, outcome: 'http-5xx', status: 502, upstreamCause: 'reset' },
+        { at: 3, outcome: 'http-5xx', status: 503 }, // the app's own 503
+        { at: 4 },
+        { at: 5, outcome: 'http-5xx', status: 503, version: null, upstreamCause: 'no-member' },
+        { at: 6, outcome: 'timeout' },
+        { at: 7 },
+      ]),
+      whole(8),
+    );
+    expect(summary.failuresByClass).toEqual({ 'http-5xx': 4, timeout: 1 });
+    expect(summary.failuresByUpstreamCause).toEqual({ reset: 2, 'no-member': 1 });
+    expect(summary.outages.map((o) => [o.causes, o.upstreamCauses])).toEqual([
+      [{ 'http-5xx': 3 }, { reset: 2 }],
+      [{ 'http-5xx': 1, timeout: 1 }, { 'no-member': 1 }],
+    ]);
+  });
 });
 
 describe('phases', () => {

@@ -89,6 +89,26 @@ describe('renderHtmlReport', () => {
     expect(failed).toContain('href="logs/local_1.0.0-to-1.1.0_recreate"');
   });
 
+  it('names what the front door saw upstream, per outage and in its own table', () => {
+    const cell = gateFailedCell();
+    const traffic = cell.traffic!;
+    const explained: CellResult = {
+      ...cell,
+      traffic: {
+        ...traffic,
+        failuresByClass: { 'http-5xx': 84 },
+        failuresByUpstreamCause: { reset: 80, 'no-member': 4 },
+        outages: traffic.outages.map((outage) => ({ ...outage, causes: { 'http-5xx': 84 }, upstreamCauses: { reset: 80, 'no-member': 4 } })),
+      },
+    };
+    const detail = section(renderHtmlReport(sampleRun([explained])), cell.id);
+    expect(detail).toContain('Failures by upstream cause');
+    expect(detail).toMatch(/<td>reset<\/td><td>80<\/td>/);
+    expect(detail).toContain('http-5xx 84; front door saw reset 80, no-member 4');
+    // Results written before the breakdown existed show none.
+    expect(section(html, cell.id)).toMatch(/Failures by upstream cause[\s\S]*?none/);
+  });
+
   it('draws the rollback chart from the start of the rollback phase', () => {
     const svgs = section(html, rollbackCell().id).match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(svgs).toHaveLength(2);

@@ -42,10 +42,11 @@ describe('loadScenario: resolution', async () => {
           command: ['node', 'app/server.mjs', '--version', '1.0.0'],
           cwd: dir,
           env: { PORT: '{{port}}', HOST: '{{host}}', REPLICA: '{{replica}}', LOG: 'app-1.0.0.log', DEBUG: '1' },
+          origin: { file, field: 'defaults.run.local' },
         },
       },
-      preMigrate: { command: ['node', 'app/migrate.mjs', 'pre', '1.0.0'], cwd: dir, env: { DATABASE_URL: '{{databaseUrl}}' } },
-      postMigrate: { command: ['node', 'app/migrate.mjs', 'post', '1.0.0'], cwd: join(dir, 'tools'), env: {} },
+      preMigrate: { command: ['node', 'app/migrate.mjs', 'pre', '1.0.0'], cwd: dir, env: { DATABASE_URL: '{{databaseUrl}}' }, origin: { file, field: 'defaults.preMigrate' } },
+      postMigrate: { command: ['node', 'app/migrate.mjs', 'post', '1.0.0'], cwd: join(dir, 'tools'), env: {}, origin: { file, field: 'defaults.postMigrate' } },
     });
   });
 
@@ -56,7 +57,8 @@ describe('loadScenario: resolution', async () => {
   });
 
   it('lets a version replace a command or null one out', () => {
-    expect(v2?.run.local).toEqual({ command: ['node', 'app/server-v2.mjs'], cwd: join(dir, 'v2'), env: {} });
+    // The origin names the version's own field, for errors about a command that cannot start.
+    expect(v2?.run.local).toEqual({ command: ['node', 'app/server-v2.mjs'], cwd: join(dir, 'v2'), env: {}, origin: { file, field: 'versions[2].run.local' } });
     expect(v2?.preMigrate?.command).toEqual(['node', 'app/migrate.mjs', 'pre', '2.0.0']);
     expect(v2).not.toHaveProperty('postMigrate');
   });

@@ -1,0 +1,59 @@
+// Verification failures say what the sampled requests got, not just "no answer".
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scenario } from '../../harness/matrix/cell.ts';
+import type { Installation } from '../../harness/platforms/platform.ts';
+import { askVersion, verifyVersion } from '../../harness/runner/verify.ts';
+
+let base = '';
+let closedUrl = '';
+const server = http.createServer((req, res) => {
+  if (req.url === '/header') res.writeHead(200, { 'x-app-version': '1.1.0' }).end('{}');
+  else if (req.url === '/body') res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"1.1.0"}');
+  else if (req.url === '/none') res.writeHead(200).end('hello');
+  else if (req.url === '/app-503') res.writeHead(503, { 'x-app-version': '1.1.0' }).end();
+  else res.writeHead(502, { 'x-upstream-error': 'reset', 'x-upstream-version': '1.0.0' }).end('front door');
+});
+
+beforeAll(async () => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closed = http.createServer().listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/version`;
+  await new Promise((resolve) => closed.close(resolve));
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+describe('askVersion', () => {
+  it('reads the version from the header, else from the JSON body', async () => {
+    expect(await askVersion(`${base}/header`)).toEqual({ version: '1.1.0' });
+    expect(await askVersion(`${base}/body`)).toEqual({ version: '1.1.0' });
+  });
+
+  it('says what happened when there is no version', async () => {
+    expect(await askVersion(`${base}/none`)).toEqual({ version: null, problem: 'no version header and no version in the body' });
+    expect(await askVersion(`${base}/app-503`)).toEqual({ version: null, problem: 'HTTP 503' });
+    expect(await askVersion(`${base}/dropped`)).toEqual({ version: null, problem: 'HTTP 502 (front door: upstream reset, replica 1.0.0)' });
+    expect(await askVersion(closedUrl)).toEqual({ version: null, problem: 'no response: ECONNREFUSED' });
+  });
+});
+
+describe('verifyVersion', () => {
+  const healthy: Installation = { migrate: async () => {}, upgrade: async () => {}, problems: async () => [] };
+  const scenario = (version: string) => ({ endpoints: { health: '/', ready: '/', version } }) as unknown as Scenario;
+
+  it('passes when every sample is served by the expected version', async () => {
+    expect(await verifyVersion(healthy, base, scenario('/header'), '1.1.0')).toEqual(['served by 1.1.0']);
+  });
+
+  it('names what the samples got instead', async () => {
+    await expect(verifyVersion(healthy, base, scenario('/dropped'), '1.1.0')).rejects.toThrow(
+      'verification of 1.1.0 failed: 20 of 20 requests through the front door: HTTP 502 (front door: upstream reset, replica 1.0.0)',
+    );
+    await expect(verifyVersion(healthy, base, scenario('/header'), '2.0.0')).rejects.toThrow('20 of 20 requests through the front door: served by 1.1.0');
+  });
+});
