@@ -55,7 +55,8 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stdout): R
       if (line) line.result = result;
       const t = result.traffic;
       const figures = t ? `longest outage ${Math.round(t.longestOutageMs)} ms, ${t.failures}/${t.requests} failed` : '';
-      const why = result.error ? ` - ${result.error.message.split('\n')[0]}` : failedGates(result);
+      // The code too: it is what a CI log is searched for (PROGRAM_MISSING, STARVED, MIGRATION_FAILED).
+      const why = result.error ? ` - ${result.error.code}: ${result.error.message.split('\n')[0]}` : failedGates(result);
       if (live) logUpdate.clear();
       plain(`${statusMark[result.status]} ${cell.id}  ${figures}${why}`);
       if (live) render();

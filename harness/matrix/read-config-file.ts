@@ -1,11 +1,13 @@
 // The bytes of a matrix or scenario file, refusing what is not one: a named pipe or a device
 // (reading would wait for a writer forever), a folder, a file too large to be a configuration.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { ConfigError } from '../errors.ts';
 
-/** Real matrices and scenarios are a few KiB; this bounds the parser's time and memory (about 4 s at most). */
+/**
+ * Real matrices and scenarios are a few KiB; this bounds the parser's time and memory (a few
+ * seconds at most). Not 1 MiB: a file of 400,000 keys (2.4 MB) must still be read, and answered.
+ */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 const PATH_HINT = 'check the path (it is relative to the current folder)';

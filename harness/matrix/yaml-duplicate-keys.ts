@@ -2,7 +2,7 @@
 // with every earlier key of its mapping: a file of 100,000 keys takes minutes. This is one pass.
 import { isScalar, visit, type Document } from 'yaml';
 
-/** Offsets of every key that repeats an earlier key of the same mapping. */
+/** Offsets of every key that repeats an earlier key of the same mapping, in file order. */
 export function duplicateKeyOffsets(doc: Document): number[] {
   const offsets: number[] = [];
   visit(doc, {
@@ -16,5 +16,5 @@ export function duplicateKeyOffsets(doc: Document): number[] {
       }
     },
   });
-  return offsets;
+  return offsets.sort((a, b) => a - b);
 }

@@ -25,14 +25,18 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, path: '', message };
   };
-  let doc: Document;
   try {
-    // uniqueKeys: false because the library's check is quadratic; duplicateKeyOffsets does it in one pass.
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    return checked(file, text, lineCounter, issueAt);
   } catch (error) {
+    // Deep nesting the parser survived may still overflow a walk over it.
     if (error instanceof RangeError) return { ok: false, issues: [issueAt(0, TOO_DEEP)] };
     throw error;
   }
+}
+
+function checked(file: string, text: string, lineCounter: LineCounter, issueAt: (offset: number, message: string) => ConfigIssue): ParsedYaml {
+  // uniqueKeys: false because the library's check is quadratic; duplicateKeyOffsets does it in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   // After the first syntax error the parser's view is unreliable and later errors are mostly
   // echoes of it; duplicate keys are the exception: each is a separate mistake.
   const first = doc.errors[0];

@@ -21,6 +21,14 @@ describe('formatConfigError', () => {
     expect(formatConfigError(error, '/p')).toBe('/tmp/bad-matrix.yaml:9 methods[1]: unknown method');
   });
 
+  it('lists the first ten issues and counts the rest, so a file of thousands stays readable', () => {
+    const issues = Array.from({ length: 12_345 }, (_, i) => issue('/p/m.yaml', i + 1, `k${i}`, 'unknown key'));
+    const lines = formatConfigError(new ConfigError('x', issues), '/p').split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[9]).toBe('m.yaml:10 k9: unknown key');
+    expect(lines[10]).toBe('... and 12,335 more');
+  });
+
   it('falls back to the message and its hint when there are no located issues', () => {
     expect(formatConfigError(new ConfigError('cannot read /x.yaml: no such file'), '/p')).toBe('cannot read /x.yaml: no such file');
     expect(formatConfigError(new ConfigError('--only "x" matches no cell', [], 'ids are a/b/c'), '/p')).toBe('--only "x" matches no cell\nhint: ids are a/b/c');
