@@ -1,8 +1,9 @@
 // What the cluster said happened, read back from a cell's results: the "endpoints R/T ready" lines
 // the namespace watch put on the timeline, and the endpoints probe's samples from requests.csv.
 // Tests hold the measured outages against these.
-import { readFile } from 'node:fs/promises';
 import type { TimelineEvent } from '../../harness/results.ts';
+import { outcomeName } from '../../harness/traffic/outcome.ts';
+import { readRecordsCsv } from '../../harness/traffic/read-records-csv.ts';
 
 export interface ReadyChange {
   atMs: number;
@@ -51,15 +52,16 @@ export interface Sample {
   version: string;
 }
 
-/** One probe's rows of a cell's requests.csv, in send order. Versions hold no commas here, so a plain split suffices. */
+/** One probe's rows of a cell's requests.csv, in send order, read with the harness's own reader. */
 export async function samplesOf(csvFile: string, probe: string): Promise<Sample[]> {
-  const [header, ...lines] = (await readFile(csvFile, 'utf8')).trim().split('\n');
-  if (header !== 'probe,sent_unix_ms,scheduled_unix_ms,duration_ms,outcome,status,version') throw new Error(`unexpected header in ${csvFile}: ${header}`);
-  return lines
-    .map((line) => line.split(','))
-    .filter((fields) => fields[0] === probe)
-    .map((fields) => ({ sentUnixMs: Number(fields[1]), ok: fields[4] === 'ok', outcome: fields[4]!, version: fields[6] ?? '' }))
-    .sort((a, b) => a.sentUnixMs - b.sentUnixMs);
+  const records = (await readRecordsCsv(csvFile)).get(probe);
+  if (!records) throw new Error(`${csvFile} has no ${probe} rows`);
+  const samples: Sample[] = [];
+  records.forEach((i) => {
+    const outcome = outcomeName(records.outcome(i));
+    samples.push({ sentUnixMs: performance.timeOrigin + records.sentMs(i), ok: outcome === 'ok', outcome, version: records.versionName(records.versionIndex(i)) ?? '' });
+  });
+  return samples.sort((a, b) => a.sentUnixMs - b.sentUnixMs);
 }
 
 /** The versions successful samples named, consecutive repeats collapsed: [1.0.0, 1.1.0] is "1.0.0, then 1.1.0". */
