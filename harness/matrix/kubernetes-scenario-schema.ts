@@ -44,6 +44,10 @@ export const kubernetesScenarioSchema = z
       .meta({ description: 'StatefulSets (the database) whose pods no upgrade may restart or replace: unintended restarts' }),
     image: z.string().min(1).optional().meta({ description: 'The app image per version ({{version}}), loaded into kind and k3d clusters; {{image}} in manifests and values' }),
     images: z.array(z.string().min(1)).default([]).meta({ description: 'Further locally built images to load into kind and k3d clusters (the database)' }),
+    loadImages: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'false: the images come from a registry the nodes pull from, and nothing is loaded into kind or k3d' }),
     manifests: relativePath
       .optional()
       .meta({ description: 'A YAML file or folder of YAML files: the objects of one version, with {{version}}, {{image}}, {{namespace}}; applied with server-side apply' }),

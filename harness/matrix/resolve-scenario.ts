@@ -33,7 +33,8 @@ function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPacka
   return {
     workload: k.workload,
     stateful: k.stateful,
-    images: [...new Set([...appImages, ...k.images])],
+    // Registry images are pulled by the nodes themselves; only locally built ones are loaded.
+    images: k.loadImages ? [...new Set([...appImages, ...k.images])] : [],
     ...(k.manifests ? { manifests: resolve(dir, k.manifests) } : {}),
     migrations: {
       ...(k.migrations?.pre ? { pre: resolve(dir, k.migrations.pre) } : {}),
