@@ -29,8 +29,13 @@ export function judgeWithStarvation(input: VerdictInput): { status: CellStatus; 
   const unchanged = { status: input.status, error: input.error };
   if (input.windows.length === 0) return unchanged;
   const what = describeStarvation(input.windows);
-  // Past its deadline there is no verdict anyway; say what slowed the cell down.
-  if (input.error?.code === 'DEADLINE') return { status: input.status, error: { ...input.error, message: `${input.error.message}, starved: ${what}` } };
+  // No verdict anyway (past its deadline, an environment that timed out starting): say what
+  // slowed the cell down where it was starved for a real share of the phase it broke in.
+  if (input.status === 'error' && input.error && input.error.kind === 'infrastructure') {
+    const starvedShare = input.failedPhase ? starvedMsWithin(input.windows, input.failedPhase.startMs, input.failedPhase.endMs) / Math.max(1, input.failedPhase.endMs - input.failedPhase.startMs) : 0;
+    const explained = input.error.code === 'DEADLINE' || starvedShare >= STARVED_SHARE_OF_PHASE;
+    return explained ? { status: input.status, error: { ...input.error, message: `${input.error.message}, starved: ${what}` } } : unchanged;
+  }
   if (input.status !== 'failed') return unchanged;
   if (!input.error) {
     const breached = input.gates.filter((gate) => !gate.passed);

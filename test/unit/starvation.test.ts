@@ -107,3 +107,12 @@ describe('a cell past its deadline on a starved machine', () => {
     expect(verdict.error!.message).toBe('the cell ran past its deadline of 180000 ms, starved: the CPU quota throttled the run for 1900 ms');
   });
 });
+
+describe('an environment that could not be provided on a starved machine', () => {
+  it('stays an error, and says what starved it when the phase was starved', () => {
+    const error: CellError = { code: 'INFRA', message: 'timed out after 10000 ms waiting for the front door process to listen', hint: null, kind: 'infrastructure' };
+    expect(judgeWithStarvation(input({ status: 'error', error })).error!.message).toBe(`${error.message}, starved: the CPU quota throttled the run for 1900 ms`);
+    const briefly = [{ startMs: 1000, endMs: 1200, causes: { 'machine-paused': 150 } }];
+    expect(judgeWithStarvation(input({ status: 'error', error, windows: briefly })).error!.message).toBe(error.message);
+  });
+});
