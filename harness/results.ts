@@ -199,6 +199,26 @@ export interface StarvedSpan {
   causes: Partial<Record<'machine-paused' | 'harness-blocked' | 'probes-late' | 'cpu-throttled', number>>;
 }
 
+/** Who ran what, where: enough to trust a report found later as an artifact. */
+export interface Provenance {
+  harnessVersion: string;
+  node: string;
+  host: { name: string; cores: number };
+  /** The CI job and pipeline from the CI's own variables; nulls on a workstation (then `user`). */
+  startedBy: { ci: string | null; jobUrl: string | null; pipeline: string | null; user: string | null };
+  /** Relative to the working folder the run started in. */
+  matrixFile: string;
+  /** `sha256:<hex>` of the matrix and scenario files: shards and resumed runs must agree on them. */
+  matrixDigest: string;
+  scenarioDigest: string;
+  /** The share of the matrix this run took (`run --only`, `--shard`), null for all of it. */
+  selection: { only: string | null; shard: string | null };
+  /** Set by `merge`: the runs joined into this one. */
+  mergedFrom?: { runId: string; shard: string | null; host: string; startedBy: Provenance['startedBy'] }[];
+  /** Set by `run --resume`: the cells kept from the interrupted run. */
+  resumed?: { runId: string; cellsKept: number };
+}
+
 export interface RunResults {
   schemaVersion: typeof SCHEMA_VERSION;
   runId: string;
@@ -206,5 +226,7 @@ export interface RunResults {
   matrixFile: string;
   startedAt: string;
   finishedAt: string;
+  /** Absent in results written before it existed. */
+  provenance?: Provenance;
   cells: CellResult[];
 }

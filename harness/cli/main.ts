@@ -2,14 +2,18 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, HarnessError } from '../errors.ts';
 import { formatConfigError } from '../matrix/format-config-error.ts';
+import { parseShard } from '../matrix/shard-cells.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { gateCommand } from './gate-command.ts';
 import { gcCommand } from './gc-command.ts';
 import { imagesBuildCommand } from './images-command.ts';
+import { initCommand } from './init-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
+import { harnessVersion } from '../util/package-root.ts';
 
 // The only place where errors become exit codes: 0 passed, 1 a gate failed, 2 usage or
 // configuration (nothing started), 3 infrastructure.
@@ -17,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.passed;
   const program = new Command('upgrade-harness')
     .description('Upgrade an application under live traffic by every method and measure downtime, error budget and lost writes.')
+    .version(harnessVersion, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
 
@@ -28,9 +33,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'cells run at once', positiveInt, 2)
     .option('--only <glob>', 'run only cells whose id matches (comma-separated globs), e.g. "local/*/rolling"')
     .option('--keep', 'keep each environment after its cell (traffic stopped) until Ctrl-C, for inspection')
+    .option('--shard <i/n>', 'run only the i-th of n deterministic, balanced shares of the cells (for CI job fan-out), e.g. 2/4', shardArgument)
+    .option('--resume <dir>', "the folder of an interrupted run: run only the cells it did not finish, then write the complete reports there")
     .option('--kubeconfig <file>', 'platform kubernetes: the cluster to use (over the matrix and KUBECONFIG)')
     .option('--context <name>', 'platform kubernetes: the kubeconfig context to use')
-    .action(async (matrix: string, options: { out?: string; concurrency: number; only?: string; keep?: boolean; kubeconfig?: string; context?: string }) => {
+    .action(async (matrix: string, options: Parameters<typeof runCommand>[1]) => {
       exitCode = await runCommand(matrix, options);
     });
 
@@ -39,8 +46,29 @@ async function main(argv: string[]): Promise<number> {
     .description('list the cells a matrix expands into; starts nothing')
     .argument('<matrix>', 'matrix file')
     .option('--only <glob>', 'only cells whose id matches')
-    .action(async (matrix: string, options: { only?: string }) => {
+    .option('--json', 'print the plan as JSON (cells with ids and what each needs), for generating CI job matrices')
+    .option('--shards <n>', 'with --json: also the cells of each of n shares, as `run --shard i/n` takes them', positiveInt)
+    .action(async (matrix: string, options: { only?: string; json?: boolean; shards?: number }) => {
       exitCode = await planCommand(matrix, options);
+    });
+
+  program
+    .command('merge')
+    .description("join the results of a matrix's shards (run --shard) into one results.json, junit.xml, report.html and summary.md")
+    .argument('<results...>', "each shard's results.json")
+    .requiredOption('--out <dir>', 'folder for the merged reports')
+    .option('--partial', 'merge even when some shards are missing')
+    .action(async (results: string[], options: { out: string; partial?: boolean }) => {
+      exitCode = await mergeCommand(results, options);
+    });
+
+  program
+    .command('init')
+    .description("write starter files into this project: a matrix that runs at once on the harness's sample app, and a scenario and matrix for your app")
+    .option('--app <name>', 'name of your app (its scenario folder)', 'my-app')
+    .option('--force', 'overwrite files that exist')
+    .action(async (options: { app: string; force?: boolean }) => {
+      exitCode = await initCommand(options);
     });
 
   program
@@ -109,6 +137,11 @@ function reportError(error: unknown): number {
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   return exitCodeForError(error);
+}
+
+function shardArgument(value: string): string {
+  if (!parseShard(value)) throw new InvalidArgumentError('expected I/N with 1 <= I <= N, e.g. 2/4');
+  return value;
 }
 
 function positiveInt(value: string): number {

@@ -1,11 +1,22 @@
 import { resolve } from 'node:path';
 import { loadMatrix } from '../matrix/load-matrix.ts';
 import { selectCells } from '../matrix/select-cells.ts';
+import { planJson } from './plan-json.ts';
 
-/** `upgrade-harness plan <matrix>`: the cells a run would execute. Starts nothing. */
-export async function planCommand(matrixPath: string, options: { only?: string }): Promise<number> {
+export interface PlanCommandOptions {
+  only?: string;
+  json?: boolean;
+  shards?: number;
+}
+
+/** `upgrade-harness plan <matrix>`: the cells a run would execute, as text or JSON. Starts nothing. */
+export async function planCommand(matrixPath: string, options: PlanCommandOptions): Promise<number> {
   const matrix = await loadMatrix(resolve(matrixPath));
   const cells = options.only ? selectCells(matrix.cells, options.only) : matrix.cells;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(planJson(matrix, cells, options.shards), null, 2)}\n`);
+    return 0;
+  }
   const rows = cells.map((cell) => {
     const gates = Object.entries(cell.gates).map(([name, value]) => `${name}<=${value}`.replace('availability<=', 'availability>='));
     const traffic = [cell.probes.http ? `${cell.traffic.rate} req/s` : '', cell.probes.endpoints ? `endpoints ${cell.probes.endpoints.rate}/s` : ''].filter(Boolean).join(' + ');

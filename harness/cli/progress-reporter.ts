@@ -35,7 +35,8 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stdout): R
     name: 'progress',
     onRunBegin(run: RunInfo) {
       total = run.cells.length;
-      plain(`run ${run.runId}: ${total} cells of ${run.matrix}, reports in ${run.outDir}`);
+      const kept = run.kept ? ` (resumed: ${run.kept} finished cells kept)` : '';
+      plain(`run ${run.runId}: ${total} cells of ${run.matrix}${kept}, reports in ${run.outDir}`);
       if (live) redraw = setInterval(render, 250);
     },
     onCellBegin(cell: Cell) {

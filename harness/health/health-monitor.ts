@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../util/sibling-module.ts';
 import { cgroupThrottledUs, cpuPressureUs, cpuStealTicks } from './kernel-signals.ts';
 
 export const TICK_MS = 100;
@@ -54,7 +56,7 @@ export class HealthMonitor implements AsyncDisposable {
   static start(): HealthMonitor {
     let child: ChildProcess | null = null;
     try {
-      child = spawn(process.execPath, [new URL('./sentinel-process.ts', import.meta.url).pathname], {
+      child = spawn(process.execPath, [fileURLToPath(siblingModule(import.meta.url, 'sentinel-process'))], {
         stdio: ['pipe', 'pipe', 'ignore'],
       });
       child.on('error', () => undefined);

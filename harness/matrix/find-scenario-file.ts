@@ -1,19 +1,26 @@
 // A matrix's `scenario:` value -> the scenario file it means.
-// A bare name is a folder under scenarios/ in the project; anything path-like is a file
-// relative to the matrix, so a scenario can live anywhere on disk.
+// A bare name is a folder under scenarios/ in the project, else one the harness ships (sample-app,
+// for a project that depends on the harness); anything path-like is a file relative to the
+// matrix, so a scenario can live anywhere on disk.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { packageRoot } from '../util/package-root.ts';
 
 export type ScenarioLookup = { found: true; file: string } | { found: false; tried: string[]; known: string[] };
 
 export function findScenarioFile(reference: string, matrixFile: string, cwd = process.cwd()): ScenarioLookup {
   const candidates = looksLikePath(reference)
     ? [asFile(resolve(dirname(matrixFile), reference))]
-    : [...new Set([projectRoot(dirname(matrixFile)) ?? cwd, cwd])].map((root) => join(root, 'scenarios', reference, 'scenario.yaml'));
+    : scenarioRoots(matrixFile, cwd).map((root) => join(root, 'scenarios', reference, 'scenario.yaml'));
   const file = candidates.find(isFile);
   if (file !== undefined) return { found: true, file };
-  const known = looksLikePath(reference) ? [] : scenarioNames(projectRoot(dirname(matrixFile)) ?? cwd);
+  const known = looksLikePath(reference) ? [] : [...new Set(scenarioRoots(matrixFile, cwd).flatMap(scenarioNames))].sort();
   return { found: false, tried: candidates, known };
+}
+
+/** Where bare scenario names are looked up, the user's project first. */
+function scenarioRoots(matrixFile: string, cwd: string): string[] {
+  return [...new Set([projectRoot(dirname(matrixFile)) ?? cwd, cwd, packageRoot])];
 }
 
 /** The folder holding the nearest package.json at or above `start`. */

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { RunResults } from '../results.ts';
 import { formatMs } from './format.ts';
+import { provenanceLine } from './provenance-text.ts';
 import { reportCss, reportScript } from './html-assets.ts';
 import { renderCellDetail } from './html-cell-detail.ts';
 import { type GridEntry, renderGrid } from './html-grid.ts';
@@ -47,6 +48,7 @@ function header(results: RunResults): string {
     '<header id="top">',
     `<h1>Upgrade report: ${esc(results.matrix)}</h1>`,
     `<p class="meta">run <code>${esc(results.runId)}</code> · ${esc(results.startedAt)} → ${esc(results.finishedAt)}${esc(took)} · matrix file <code>${esc(results.matrixFile)}</code></p>`,
+    ...(results.provenance ? [`<p class="meta provenance">${esc(provenanceLine(results.provenance))}</p>`] : []),
     `<p class="verdict status-${overallStatus(results.cells)}">${esc(verdictLine(results.cells))}</p>`,
     `<p class="counts">${statusOrder.map((status) => `<span class="count-${status}">${counts[status]} ${status}</span>`).join('')}</p>`,
     '</header>',

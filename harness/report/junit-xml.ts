@@ -9,6 +9,7 @@
 import { create } from 'xmlbuilder2';
 import type { CellResult, RunResults } from '../results.ts';
 import { countStatuses } from './verdict.ts';
+import { provenanceProperties } from './provenance-text.ts';
 import { describeBreach, formatMs, formatOutageCauses } from './format.ts';
 import { cellMeasureLines, cellMeasures } from './measure-lines.ts';
 
@@ -76,6 +77,7 @@ function addProperties(suite: XMLBuilder, results: RunResults, platform: string,
   add('runId', results.runId);
   add('matrix', results.matrix);
   add('platform', platform);
+  if (results.provenance) for (const [name, value] of provenanceProperties(results.provenance)) add(name, value);
   for (const cell of cells) {
     add(`${cell.id}.status`, cell.status);
     for (const [name, value] of cellMeasures(cell)) add(`${cell.id}.${name}`, value);

@@ -2,6 +2,7 @@
 import type { CellResult, CellStatus, RunResults } from '../results.ts';
 import { failingGates, formatBudget, formatCount, formatMs, formatPercent } from './format.ts';
 import { overallStatus, verdictLine } from './verdict.ts';
+import { provenanceLine } from './provenance-text.ts';
 
 const statusMark: Record<CellStatus, string> = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' };
 
@@ -42,6 +43,7 @@ export function renderMarkdownSummary(results: RunResults): string {
     `${statusMark[overallStatus(results.cells)]} **${mdCell(results.matrix)}: ${mdCell(verdictLine(results.cells))}**`,
     '',
     `Run \`${results.runId}\`, ${results.startedAt} to ${results.finishedAt}.`,
+    ...(results.provenance ? ['', mdCell(provenanceLine(results.provenance))] : []),
     '',
     '| cell | status | longest outage | availability | failed requests | error budget | failing gates / error |',
     '| --- | --- | ---: | ---: | ---: | --- | --- |',

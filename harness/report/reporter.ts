@@ -7,6 +7,8 @@ export interface RunInfo {
   cells: Cell[];
   /** Folder the run writes its reports into. */
   outDir: string;
+  /** `run --resume`: cells kept from the interrupted run, not run again. */
+  kept?: number;
 }
 
 /** Live traffic figures for progress output. */

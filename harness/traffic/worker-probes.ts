@@ -3,6 +3,7 @@
 // (every 100 ms), times moved onto this thread's monotonic clock.
 import { Worker } from 'node:worker_threads';
 import { InfrastructureError } from '../errors.ts';
+import { siblingModule } from '../util/sibling-module.ts';
 import type { Integrity } from '../results.ts';
 import type { ProbeStats, RunningProbe } from './probe.ts';
 import { RecordStore } from './record-store.ts';
@@ -10,7 +11,7 @@ import { ROW_NUMBERS, type ProbeSpec, type RunnerMessage, type WorkerMessage } f
 
 export async function startProbesInWorker(specs: ProbeSpec[]): Promise<RunningProbe[]> {
   if (specs.length === 0) return [];
-  const worker = new Worker(new URL('./probe-worker.ts', import.meta.url), { workerData: { specs } });
+  const worker = new Worker(siblingModule(import.meta.url, 'probe-worker'), { workerData: { specs } });
   let failure: Error | null = null;
   const started = await new Promise<{ timeOrigin: number; names: string[] }>((resolve, reject) => {
     worker.once('error', reject);

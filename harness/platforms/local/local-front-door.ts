@@ -7,6 +7,7 @@ import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfrastructureError, WaitTimeoutError } from '../../errors.ts';
 import { logTail } from '../../util/log-tail.ts';
+import { siblingModule } from '../../util/sibling-module.ts';
 import type { FrontDoor, PoolMember } from '../platform.ts';
 import type { ChildMessage, ControlRequest, MemberSpec, MemberStatus, ParentMessage } from './front-door-protocol.ts';
 
@@ -39,7 +40,7 @@ export interface LocalFrontDoor extends FrontDoor, AsyncDisposable {
   inFlight(replicaId: string): Promise<number>;
 }
 
-const processFile = fileURLToPath(new URL('./front-door-process.ts', import.meta.url));
+const processFile = fileURLToPath(siblingModule(import.meta.url, 'front-door-process'));
 const killAfterMs = 2000;
 const keptLines = 50;
 
@@ -156,7 +157,7 @@ class ChildFrontDoor implements LocalFrontDoor {
     if (outcome === 'timeout') throw new WaitTimeoutError('the front door process to listen', timeoutMs, tail);
     throw new InfrastructureError(`the front door process exited before it listened${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, {
       code: 'FRONT_DOOR_START',
-      hint: 'run `npx node harness/platforms/local/front-door-process.ts` to see why it does not start (it needs Node 24 for type stripping)',
+      hint: `run \`npx node ${processFile}\` to see why it does not start`,
     });
   }
 

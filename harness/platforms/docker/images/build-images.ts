@@ -3,12 +3,14 @@
 // image's hash includes the id of the image it starts from, so a rebuilt base rebuilds the rest.
 import { join, relative, resolve } from 'node:path';
 import type { ImageBuildSpec, Scenario } from '../../../matrix/cell.ts';
+import { packageRoot } from '../../../util/package-root.ts';
 import { BASE_IMAGE, HAPROXY_IMAGE, NODE_IMAGE, POSTGRES_IMAGE } from '../image-names.ts';
 import { buildBaseImage } from './base-image.ts';
 import { buildCachedImage, type BuiltImage, type ImageRecipe } from './build-image.ts';
 import { packageClosure } from './node-packages.ts';
 
-const here = import.meta.dirname;
+// The Dockerfiles are not code: the built package ships them at their source path.
+const here = join(packageRoot, 'harness', 'platforms', 'docker', 'images');
 
 export interface BuildImagesOptions {
   scenarios: Scenario[];
