@@ -57,6 +57,16 @@ export class UpgradeFailedError extends HarnessError {
   }
 }
 
+/**
+ * The installation refused the upgrade before changing anything (a package's preinst, an operator's
+ * status): what a negative cell expects; in any other cell it fails the upgrade like any error.
+ */
+export class UpgradeRefusedError extends UpgradeFailedError {
+  constructor(message: string) {
+    super(message, { code: 'UPGRADE_REFUSED' });
+  }
+}
+
 /** A wait ran past its own timeout. Carries the last log lines of what was awaited. */
 export class WaitTimeoutError extends HarnessError {
   readonly logTail: string[];

@@ -164,6 +164,8 @@ export interface CellResult {
   measurement?: MeasurementHealth | null;
   /** Folder (relative to the results file) with this cell's logs. */
   logs: string | null;
+  /** What the environment was made of, where the platform says (absent otherwise). */
+  environment?: EnvironmentFacts;
 }
 
 /**
@@ -197,6 +199,11 @@ export interface StarvedSpan {
   durationMs: number;
   phase: string;
   causes: Partial<Record<'machine-paused' | 'harness-blocked' | 'probes-late' | 'cpu-throttled', number>>;
+}
+
+/** What a cell's environment was made of (platform vm: its machines, each kernel as `uname -r` in it). */
+export interface EnvironmentFacts {
+  machines?: { name: string; kind: string; role: string; kernel: string }[];
 }
 
 /** Who ran what, where: enough to trust a report found later as an artifact. */

@@ -1,7 +1,7 @@
 // What the rest of the harness sees of a matrix once it is loaded, validated and expanded:
 // fully resolved data, no defaults left to apply, paths absolute.
 
-export const platformNames = ['local', 'docker', 'kind', 'k3d', 'kubernetes'] as const;
+export const platformNames = ['local', 'docker', 'kind', 'k3d', 'kubernetes', 'vm'] as const;
 export type PlatformName = (typeof platformNames)[number];
 /** Platforms that run a cell in a Kubernetes namespace (one implementation, a cluster provider each). */
 export const kubernetesPlatforms = ['kind', 'k3d', 'kubernetes'] as const satisfies readonly PlatformName[];
@@ -12,7 +12,7 @@ export const isKubernetesPlatform = (platform: PlatformName): platform is (typeo
 export const runPlatforms = ['local', 'docker'] as const satisfies readonly PlatformName[];
 export type RunPlatform = (typeof runPlatforms)[number];
 
-export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary', 'helm'] as const;
+export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'package-in-place', 'package-rolling'] as const;
 export type MethodName = (typeof methodNames)[number];
 
 /**
@@ -26,6 +26,8 @@ export const methodsByPlatform: Record<PlatformName, readonly MethodName[]> = {
   kind: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
   k3d: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
   kubernetes: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
+  // Machines upgrade their Linux package with apt: on one machine, or node by node behind HAProxy.
+  vm: ['package-in-place', 'package-rolling'],
 };
 
 /** A program to start: argument array (never a shell string), working folder, environment. */
@@ -134,6 +136,19 @@ export interface Scenario {
   databaseImage?: string;
   /** How the application is packaged for Kubernetes (platforms kind, k3d, kubernetes). */
   kubernetes?: KubernetesPackaging;
+  /** The application as a Linux package (platform vm). */
+  vm?: VmPackaging;
+}
+
+/** A scenario's Linux package, resolved: the build's working folder absolute, placeholders left for each machine. */
+export interface VmPackaging {
+  name: string;
+  build: { command: string[]; cwd: string };
+  file: string;
+  service: string;
+  port: number;
+  config: { path: string; content: string };
+  migrations: { skipPostDeploymentEnv: string; skipAutoFile: string; post: { command: string[] } };
 }
 
 export interface TrafficSettings {
@@ -206,6 +221,13 @@ export interface Cell {
   deadlineMs: number;
   /** Kubernetes platforms only. */
   kubernetes?: KubernetesCellSettings;
+  /** Platform vm only: the kind of machine and the fleet. */
+  vm?: VmCellSettings;
+  /**
+   * `refused`: a negative cell. The upgrade must be refused (it skips a required stop) and the old
+   * version keep serving; the cell fails if the upgrade goes through.
+   */
+  expect: 'upgrade' | 'refused';
   /** When the harness calls its own measurement starved (see harness/health). */
   starvation: { pauseMs: number; sendLagMs: number; throttledShare: number; marginMs: number };
 }
@@ -228,9 +250,34 @@ export interface KubernetesCellSettings {
   rolloutTimeoutMs: number;
 }
 
-/** `kind@1.34.0/1.0.0-to-1.1.0/rolling`: the Kubernetes version, where a matrix names one, belongs to the platform part. */
-export function cellId(platform: string, from: string, to: string, method: string, via: readonly string[] = [], kubernetesVersion?: string): string {
+/** How a cell on platform vm gets its machines. */
+export interface VmCellSettings {
+  kind: 'container-host' | 'qemu' | 'ssh';
+  /** How many machines of each role package-rolling's fleet has; package-in-place uses one app machine that also holds the database. */
+  machines: { app: number; database: number; balancer: number };
+  /** kind ssh: the machines, or container hosts the harness starts and reaches over SSH only. */
+  ssh?: { hosts: SshHost[] } | { startHosts: true };
+  qemu: { memoryMb: number };
+}
+
+export interface SshHost {
+  name: string;
+  role: 'app' | 'database' | 'balancer';
+  host: string;
+  port: number;
+  user: string;
+  /** Absolute path of the private key file. */
+  key: string;
+  /** How the other machines reach it; default `host`. */
+  address: string;
+}
+
+/**
+ * `kind@1.34.0/1.0.0-to-1.1.0/rolling`, `vm@qemu/...`: what further names the platform (a
+ * Kubernetes version, a kind of machine) belongs to the platform part.
+ */
+export function cellId(platform: string, from: string, to: string, method: string, via: readonly string[] = [], variant?: string): string {
   const stops = via.length ? `-via-${via.join('-')}` : '';
-  const where = kubernetesVersion ? `${platform}@${kubernetesVersion}` : platform;
+  const where = variant ? `${platform}@${variant}` : platform;
   return `${where}/${from}-to-${to}${stops}/${method}`;
 }

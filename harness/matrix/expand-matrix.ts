@@ -1,7 +1,7 @@
 // Plan, then apply: a validated matrix -> its cells. Pure and deterministic
 // (platform, then hop, then method, each in the order the file gives them).
 import { dirname, resolve } from 'node:path';
-import { cellId, isKubernetesPlatform, type Cell, type GateThresholds, type KubernetesCellSettings, type MethodName, type PlatformName, type ProbeSettings, type Scenario } from './cell.ts';
+import { cellId, isKubernetesPlatform, type Cell, type GateThresholds, type KubernetesCellSettings, type MethodName, type PlatformName, type ProbeSettings, type Scenario, type VmCellSettings } from './cell.ts';
 import { hopsOf } from './hops.ts';
 import type { MatrixConfig, MatrixOverride, When } from './matrix-schema.ts';
 
@@ -10,12 +10,13 @@ interface CellKey {
   method: MethodName;
   from: string;
   to: string;
+  machine?: VmCellSettings['kind'];
 }
 
 /** The upgrades a cell makes: one hop, or (chained) a whole path through its stops. */
-function routesOf(config: MatrixConfig): { from: string; to: string; via: string[] }[] {
-  if (config.chained && config.path) return [{ from: config.path[0]!, to: config.path.at(-1)!, via: config.path.slice(1, -1) }];
-  return hopsOf(config).map(({ from, to }) => ({ from, to, via: [] }));
+function routesOf(config: MatrixConfig): { from: string; to: string; via: string[]; expect: Cell['expect'] }[] {
+  if (config.chained && config.path) return [{ from: config.path[0]!, to: config.path.at(-1)!, via: config.path.slice(1, -1), expect: 'upgrade' }];
+  return hopsOf(config).map(({ from, to, expect }) => ({ from, to, via: [], expect }));
 }
 
 type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs' | 'starvation'>;
@@ -29,19 +30,37 @@ export function expandMatrix(config: MatrixConfig, scenario: Scenario, matrixFil
   const cells: Cell[] = [];
   for (const platform of config.platforms) {
     const probes = probeSettings(config, scenario, matrixFile, platform);
-    for (const kubernetes of kubernetesAxis(config, platform, matrixFile)) {
-      for (const { from, to, via } of routesOf(config)) {
+    for (const { kubernetes, vm } of platformAxis(config, platform, matrixFile)) {
+      for (const { from, to, via, expect } of routesOf(config)) {
         for (const method of config.methods) {
-          const key: CellKey = { platform, method, from, to };
+          const key: CellKey = { platform, method, from, to, ...(vm ? { machine: vm.kind } : {}) };
           if (config.exclude.some((when) => matches(when, key))) continue;
           const settings = config.overrides.filter((override) => matches(override.when, key)).reduce(applyOverride, baseSettings(config));
-          const id = cellId(platform, from, to, method, via, kubernetes?.version);
-          cells.push({ id, matrix: config.name, matrixFile, scenario, ...key, via, ...settings, probes, ...(kubernetes ? { kubernetes } : {}) });
+          const id = cellId(platform, from, to, method, via, kubernetes?.version ?? vm?.kind);
+          const { machine: _machine, ...cellKey } = key;
+          cells.push({ id, matrix: config.name, matrixFile, scenario, ...cellKey, via, expect, ...settings, probes, ...(kubernetes ? { kubernetes } : {}), ...(vm ? { vm } : {}) });
         }
       }
     }
   }
   return cells;
+}
+
+/** What further names a platform's cells: a Kubernetes version, a kind of machine. */
+function platformAxis(config: MatrixConfig, platform: PlatformName, matrixFile: string): { kubernetes?: KubernetesCellSettings; vm?: VmCellSettings }[] {
+  if (platform === 'vm') return vmAxis(config, matrixFile).map((vm) => ({ vm }));
+  return kubernetesAxis(config, platform, matrixFile).map((kubernetes) => (kubernetes ? { kubernetes } : {}));
+}
+
+/** One entry per kind of machine the matrix names; ssh hosts' key files resolved against the matrix. */
+function vmAxis(config: MatrixConfig, matrixFile: string): VmCellSettings[] {
+  const v = config.vm;
+  const ssh: VmCellSettings['ssh'] | undefined = v.ssh
+    ? 'hosts' in v.ssh
+      ? { hosts: v.ssh.hosts.map((host) => ({ ...host, key: resolve(dirname(matrixFile), host.key), address: host.address ?? host.host })) }
+      : { startHosts: true }
+    : undefined;
+  return v.kinds.map((kind) => ({ kind, machines: { ...v.machines }, qemu: { ...v.qemu }, ...(kind === 'ssh' && ssh ? { ssh } : {}) }));
 }
 
 /**
@@ -66,10 +85,11 @@ function kubernetesAxis(config: MatrixConfig, platform: PlatformName, matrixFile
 
 /** Every key the `when` names must match; a list matches any of its values. */
 export function matches(when: When, key: CellKey): boolean {
-  return (['platform', 'method', 'from', 'to'] as const).every((field) => {
+  return (['platform', 'method', 'from', 'to', 'machine'] as const).every((field) => {
     const wanted = when[field];
     if (wanted === undefined) return true;
-    return Array.isArray(wanted) ? (wanted as string[]).includes(key[field]) : wanted === key[field];
+    const value = key[field];
+    return Array.isArray(wanted) ? (wanted as string[]).includes(value ?? '') : wanted === value;
   });
 }
 

@@ -3,6 +3,8 @@ import { isKubernetesPlatform, type Scenario } from './cell.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { hopsOf } from './hops.ts';
 import { scenarioIsPackagedForKubernetes } from './kubernetes-rules.ts';
+import { scenarioIsPackagedForVm } from './vm-rules.ts';
+import { skippedStops } from './skipped-stops.ts';
 import type { MatrixConfig } from './matrix-schema.ts';
 
 export type CrossRule = (config: MatrixConfig, scenario: Scenario) => FoundIssue[];
@@ -30,16 +32,16 @@ export const hopsGoForward: CrossRule = (config, scenario) => {
 };
 
 export const hopsKeepUpgradeStops: CrossRule = (config, scenario) => {
-  const order = versionsOf(scenario);
   return hopsOf(config).flatMap((hop) => {
-    const from = order.indexOf(hop.from);
-    const to = order.indexOf(hop.to);
-    if (from < 0 || to < 0) return [];
-    const skipped = order.slice(from + 1, to).filter((version) => scenario.upgradeStops.includes(version));
+    const skipped = skippedStops(scenario, hop.from, hop.to);
     const first = skipped[0];
+    if (hop.expect === 'refused') {
+      // A negative cell tests the refusal of a skipped stop: a hop that skips none has nothing to refuse.
+      return first === undefined ? [{ path: ['hops', Number(hop.toPath[1]), 'expect'], message: `${hop.from} -> ${hop.to} skips no required upgrade stop, so nothing should refuse it; drop expect: refused` }] : [];
+    }
     if (first === undefined) return [];
     const stops = skipped.length === 1 ? `stop ${first}` : `stops ${skipped.join(', ')}`;
-    return [{ path: hop.toPath, message: `${hop.from} -> ${hop.to} skips required upgrade ${stops}; upgrade to ${first} first` }];
+    return [{ path: hop.toPath, message: `${hop.from} -> ${hop.to} skips required upgrade ${stops}; upgrade to ${first} first (or, for a cell that checks the refusal, add expect: refused)` }];
   });
 };
 
@@ -62,7 +64,8 @@ export const whenVersionsExist: CrossRule = (config, scenario) => {
 export const versionsRunOnPlatforms: CrossRule = (config, scenario) => {
   const used = new Set(hopsOf(config).flatMap((hop) => [hop.from, hop.to]));
   return config.platforms.flatMap((platform, index) =>
-    isKubernetesPlatform(platform)
+    // Kubernetes and vm have sections of their own (kubernetes:, vm:), checked by their rules.
+    isKubernetesPlatform(platform) || platform === 'vm'
       ? []
       : scenario.versions
       .filter((version) => used.has(version.version) && version.run[platform] === undefined)
@@ -94,6 +97,7 @@ export const crossRules: CrossRule[] = [
   ledgerHasWriteEndpoint,
   browserHasJourney,
   scenarioIsPackagedForKubernetes,
+  scenarioIsPackagedForVm,
 ];
 
 function versionsOf(scenario: Scenario): string[] {

@@ -7,11 +7,13 @@ export interface LocatedHop {
   to: string;
   fromPath: PathSegment[];
   toPath: PathSegment[];
+  /** refused: a negative cell (only explicit hops can say so). */
+  expect: 'upgrade' | 'refused';
 }
 
 export function hopsOf(config: Pick<MatrixConfig, 'hops' | 'path'>): LocatedHop[] {
   if (config.hops) {
-    return config.hops.map((hop, index) => ({ ...hop, fromPath: ['hops', index, 'from'], toPath: ['hops', index, 'to'] }));
+    return config.hops.map((hop, index) => ({ ...hop, expect: hop.expect ?? 'upgrade', fromPath: ['hops', index, 'from'], toPath: ['hops', index, 'to'] }));
   }
   const path = config.path ?? [];
   return path.slice(1).map((to, index) => ({
@@ -19,5 +21,6 @@ export function hopsOf(config: Pick<MatrixConfig, 'hops' | 'path'>): LocatedHop[
     to,
     fromPath: ['path', index],
     toPath: ['path', index + 1],
+    expect: 'upgrade' as const,
   }));
 }

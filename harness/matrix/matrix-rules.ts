@@ -2,6 +2,7 @@
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { hopsOf } from './hops.ts';
 import { httpProbesNeedFrontDoor, kubernetesVersionsNeedClusters, methodsRunOnPlatforms } from './kubernetes-rules.ts';
+import { qemuRunsInPlace, rollingFleetIsComplete, sshKindHasMachines } from './vm-rules.ts';
 import type { MatrixConfig, When } from './matrix-schema.ts';
 
 export function hopsOrPath(config: MatrixConfig): FoundIssue[] {
@@ -71,4 +72,7 @@ export const matrixRules = [
   methodsRunOnPlatforms,
   httpProbesNeedFrontDoor,
   kubernetesVersionsNeedClusters,
+  rollingFleetIsComplete,
+  sshKindHasMachines,
+  qemuRunsInPlace,
 ];

@@ -6,6 +6,8 @@ import { knownName } from './known-names.ts';
 import { durationMs } from './duration-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
+const machineKindNames = ['container-host', 'qemu', 'ssh'] as const;
+
 export const platformSchema = knownName('platform', platformNames).meta({ id: 'platform' });
 export const methodSchema = knownName('method', methodNames).meta({ id: 'method' });
 
@@ -19,6 +21,7 @@ export const whenSchema = z
     method: oneOrMany(methodSchema).optional(),
     from: oneOrMany(versionSchema).optional(),
     to: oneOrMany(versionSchema).optional(),
+    machine: oneOrMany(z.enum(machineKindNames)).optional().meta({ description: 'Platform vm: the kind of machine' }),
   })
   .meta({ id: 'when', description: 'Matches cells whose every named key has the value (or one of the values) given' });
 
@@ -95,7 +98,48 @@ const overrideSchema = z.strictObject({
   deadlineMs: durationMs(1).optional(),
 });
 
-const hopSchema = z.strictObject({ from: versionSchema, to: versionSchema });
+const hopSchema = z.strictObject({
+  from: versionSchema,
+  to: versionSchema,
+  expect: z
+    .enum(['upgrade', 'refused'])
+    .default('upgrade')
+    .meta({ description: 'refused: a negative cell for a hop that skips a required stop; it passes only if the upgrade is refused and the old version keeps serving' }),
+});
+
+const roleCount = (max: number) => z.int().min(0).max(max);
+
+const sshHostSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  role: z.enum(['app', 'database', 'balancer']),
+  host: z.string().min(1).meta({ description: 'Where this machine reaches it over SSH' }),
+  port: z.int().min(1).max(65535).default(22),
+  user: z.string().min(1).default('root').meta({ description: 'A user that may run apt and systemctl (root, or sudo without a password)' }),
+  key: z.string().min(1).meta({ description: 'Private key file, relative to this matrix file' }),
+  address: z.string().min(1).optional().meta({ description: 'How the other machines of the fleet reach it; default host' }),
+});
+
+const vmSchema = z
+  .strictObject({
+    kinds: z
+      .array(z.enum(machineKindNames))
+      .min(1)
+      .default(['container-host'])
+      .meta({ description: 'Kinds of machine, an axis of the matrix (part of each cell id): container-host (systemd in a container), qemu (a VM with its own kernel), ssh (machines you give)' }),
+    machines: z
+      .strictObject({ app: roleCount(9).default(3), database: roleCount(1).default(1), balancer: roleCount(1).default(1) })
+      .prefault({})
+      .meta({ description: "package-rolling's fleet: app nodes, a PostgreSQL machine, an HAProxy machine; package-in-place uses one machine holding app and database" }),
+    ssh: z
+      .union([
+        z.strictObject({ hosts: z.array(sshHostSchema).min(1) }),
+        z.strictObject({ startHosts: z.literal(true).meta({ description: 'The harness starts container hosts running sshd and reaches them over SSH only: the ssh kind without machines of your own' }) }),
+      ])
+      .optional()
+      .meta({ description: 'kind ssh: your machines (each named with its role), or startHosts: true' }),
+    qemu: z.strictObject({ memoryMb: z.int().min(256).max(16384).default(1024) }).prefault({}),
+  })
+  .meta({ id: 'vm', description: 'Platform vm: machines, and the fleet a cell gets' });
 
 /** Kubernetes versions are written like node images are tagged: 1.34.0 (a leading v is allowed). */
 const kubernetesVersionSchema = z
@@ -151,6 +195,7 @@ export const matrixSchema = z
     rolling: z.strictObject({ order: rollingSchema.shape.order.default('start-first') }).prefault({}),
     probes: probesSchema.optional(),
     kubernetes: kubernetesSchema.prefault({}),
+    vm: vmSchema.prefault({}),
     starvation: z
       .strictObject({
         pauseMs: z.number().positive().max(60_000).default(100).meta({ description: 'A pause of the sentinel or of the runner longer than this is starvation' }),

@@ -24,6 +24,7 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
   };
   if (config.database) scenario.databaseImage = config.database.image;
   if (config.kubernetes) scenario.kubernetes = resolveKubernetes(config, dir);
+  if (config.vm) scenario.vm = { ...config.vm.package, build: { command: config.vm.package.build.command, cwd: resolve(dir, config.vm.package.build.cwd) } };
   return scenario;
 }
 

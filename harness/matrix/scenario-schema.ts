@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { runPlatforms } from './cell.ts';
 import { kubernetesScenarioSchema, kubernetesVersionSchema } from './kubernetes-scenario-schema.ts';
+import { vmScenarioSchema } from './vm-scenario-schema.ts';
 import { durationMs } from './duration-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
@@ -91,6 +92,7 @@ export const scenarioSchema = z
       .meta({ description: 'Applied to every version unless the version says otherwise' }),
     versions: z.array(versionEntrySchema).min(1).meta({ description: 'In upgrade order' }),
     kubernetes: kubernetesScenarioSchema.optional(),
+    vm: vmScenarioSchema.optional(),
     images: z.strictObject({ app: imageBuildSchema }).optional().meta({ description: 'Docker platform: images built locally' }),
     database: z
       .strictObject({ image: z.string().min(1).meta({ description: 'e.g. postgres:16 (needs a registry); default: the image `images build` makes' }) })

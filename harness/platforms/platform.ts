@@ -1,6 +1,7 @@
 import type { Cell, PlatformName } from '../matrix/cell.ts';
 import type { MethodContext } from '../methods/upgrade-method.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
+import type { EnvironmentFacts } from '../results.ts';
 
 /** Where environments run. One implementation per platform, as sibling folders. */
 export interface Platform {
@@ -52,6 +53,8 @@ export interface Environment extends AsyncDisposable {
   components(): Promise<ComponentIdentity[]>;
   /** Where a person can look while the environment is kept for inspection (`run --keep`). */
   describe?(): string[];
+  /** What the environment is made of, for results.json (the machines of a fleet and their kernels). */
+  facts?(): Promise<EnvironmentFacts>;
 }
 
 /** One application installed in an environment, moved between versions by the cell's method. */

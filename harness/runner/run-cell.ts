@@ -5,10 +5,12 @@ import type { MethodContext } from '../methods/upgrade-method.ts';
 import { platformFor } from '../platforms/index.ts';
 import type { ComponentIdentity, Environment, Installation, ProvisionContext } from '../platforms/platform.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, Integrity } from '../results.ts';
+import type { CellResult, EnvironmentFacts, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
 import { pathInside } from '../util/path-inside.ts';
+import { UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import { skippedStops } from '../matrix/skipped-stops.ts';
 import { describeError, teardownError } from './cell-error.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
 import { judgeCell } from './judge-cell.ts';
@@ -60,6 +62,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   let unintendedRestarts: number | null = null;
   let integrity: Integrity | null = null;
   let rollbackIntegrity: Integrity | null = null;
+  let environment: EnvironmentFacts | undefined;
 
   const trafficFrom = () => timeline.startOf('warm-up') ?? startedAt;
   const ledger = () => probes.find((probe) => probe.checkIntegrity);
@@ -108,6 +111,20 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     // Once more, now that the contract migration ran: writes taken since verify count too.
     integrity = (await checkLedger()) ?? integrity;
   };
+  /** A negative cell: the upgrade must be refused, and the old version keep serving. */
+  const attemptRefusedUpgrade = async () => {
+    timeline.phase('upgrade');
+    try {
+      await installation!.upgrade(cell.to, methodContext);
+    } catch (error) {
+      if (!(error instanceof UpgradeRefusedError)) throw error;
+      timeline.event(`refused, as expected: ${error.message}`);
+      integrity = await settleAndVerify('settle', 'verify', cell.from);
+      return;
+    }
+    const stops = skippedStops(cell.scenario, cell.from, cell.to).join(', ');
+    throw new UpgradeFailedError(`${cell.from} -> ${cell.to} skips the required upgrade stop ${stops} and should have been refused, but the upgrade went through`);
+  };
   /** A rollback returns to the last version the path completed: the last required stop, or `from`. */
   const rollbackTo = cell.via.at(-1) ?? cell.from;
 
@@ -141,6 +158,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
           shared: context.shared,
           runSignal: context.signal,
         });
+        environment = await env.facts?.();
       },
       teardown: async () => {
         timeline.phase('teardown');
@@ -178,6 +196,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     {
       title: 'upgrade',
       setup: async () => {
+        if (cell.expect === 'refused') return attemptRefusedUpgrade();
         // Every required stop of a chained path is reached and completed before the next hop.
         for (const stop of cell.via) {
           await upgradeTo(stop);
@@ -186,7 +205,9 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
         await upgradeTo(cell.to);
       },
     },
-    cell.rollback
+    cell.expect === 'refused'
+      ? { title: 'complete', setup: async () => undefined }
+      : cell.rollback
       ? {
           title: 'rollback',
           setup: async () => {
@@ -256,6 +277,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     events: timeline.events(),
     ...judged,
     logs: relative(context.outDir, logDir),
+    ...(environment ? { environment } : {}),
   };
 }
 

@@ -95,7 +95,7 @@ function upstreamVersionRules(): string[] {
  * 503 no connection could be made to the chosen server, refused or timed out after the retries
  * (SC, sC: `refused`), 504 the server did not answer within `timeout server` (sH: `timeout`).
  */
-function upstreamErrorRules(): string[] {
+export function upstreamErrorRules(): string[] {
   const error = (status: number, cause: string, text: string) =>
     `  http-error status ${status} content-type text/plain string "front door: ${text}" hdr ${UPSTREAM_ERROR_HEADER} ${cause}`;
   return [error(502, 'reset', 'the server broke off the request'), error(503, 'refused', 'no server could take the request'), error(504, 'timeout', 'the server did not answer in time')];

@@ -4,6 +4,7 @@
 import { join, relative, resolve } from 'node:path';
 import type { ImageBuildSpec, Scenario } from '../../../matrix/cell.ts';
 import { packageRoot } from '../../../util/package-root.ts';
+import { CONTAINER_HOST_IMAGE } from '../../vm/machines/container-host.ts';
 import { BASE_IMAGE, HAPROXY_IMAGE, NODE_IMAGE, POSTGRES_IMAGE } from '../image-names.ts';
 import { buildBaseImage } from './base-image.ts';
 import { buildCachedImage, type BuiltImage, type ImageRecipe } from './build-image.ts';
@@ -40,6 +41,9 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuiltIma
   const node = await step(() => buildCachedImage(onBase(NODE_IMAGE, 'node.Dockerfile', [{ from: process.execPath, to: 'node' }]), flags));
   await step(() => buildCachedImage(onBase(POSTGRES_IMAGE, 'postgres.Dockerfile', [{ from: join(here, 'postgres-entrypoint.sh'), to: 'postgres-entrypoint.sh' }]), flags));
   await step(() => buildCachedImage(onBase(HAPROXY_IMAGE, 'haproxy.Dockerfile'), flags));
+  // The vm platform's container hosts: one image for every role of a fleet.
+  const machineDockerfile = join(packageRoot, 'harness', 'platforms', 'vm', 'images', 'container-host.Dockerfile');
+  await step(() => buildCachedImage({ ...onBase(CONTAINER_HOST_IMAGE, 'unused'), dockerfile: machineDockerfile }, flags));
   for (const scenario of options.scenarios) {
     for (const version of scenario.versions) {
       if (!version.image) continue;

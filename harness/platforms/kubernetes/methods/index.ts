@@ -7,7 +7,7 @@ import type { KubernetesMethod } from './kubernetes-method.ts';
 import { recreate } from './recreate.ts';
 import { rolling } from './rolling.ts';
 
-const methods: Record<MethodName, KubernetesMethod> = { rolling, recreate, 'blue-green': blueGreen, canary, helm: helmMethod };
+const methods: Partial<Record<MethodName, KubernetesMethod>> = { rolling, recreate, 'blue-green': blueGreen, canary, helm: helmMethod };
 
 export function kubernetesMethod(name: MethodName): KubernetesMethod {
   const method = methods[name];

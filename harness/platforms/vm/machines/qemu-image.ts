@@ -1,0 +1,260 @@
+// The disk a QEMU machine boots: Debian bookworm debootstrapped from this machine's mirror (no
+// registry, no cloud image to download), with a kernel and initrd beside it for -kernel/-initrd
+// and a key pair for root's SSH login. Built once per recipe and mirror (about three minutes) and
+// cached; every machine boots a copy-on-write overlay of it, so the cached disk is never written.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InfrastructureError } from '../../../errors.ts';
+import { runTool } from '../../../tools/run-tool.ts';
+import { debianMirror } from '../../docker/images/apt-mirror.ts';
+import { fingerprintOf } from './ssh-connection.ts';
+
+const SUITE = 'bookworm';
+const VARIANT = 'minbase';
+/** Raise when the build steps below change in a way the hashed inputs cannot see. */
+const RECIPE = 1;
+const DISK_SIZE = '3G';
+
+/**
+ * minbase has no init, kernel or network: these make it a bootable server. nodejs and postgresql
+ * are for the vm platform's package upgrades (its .deb depends on nodejs and uses a local
+ * PostgreSQL); systemd-networkd (in systemd) does DHCP on QEMU's user network.
+ */
+export const IMAGE_PACKAGES = [
+  'linux-image-amd64',
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'udev',
+  'openssh-server',
+  'iproute2',
+  'procps',
+  'ca-certificates',
+  'nodejs',
+  'postgresql',
+] as const;
+
+export const IMAGE_HOSTNAME = 'upgrade-harness-vm';
+
+/** Files written into the root file system; part of the inputs hash, so editing one rebuilds. */
+const ROOTFS_FILES: Record<string, string> = {
+  'etc/hostname': `${IMAGE_HOSTNAME}\n`,
+  'etc/hosts': `127.0.0.1 localhost\n127.0.1.1 ${IMAGE_HOSTNAME}\n::1 localhost ip6-localhost ip6-loopback\n`,
+  'etc/fstab': '/dev/vda / ext4 rw,errors=remount-ro 0 1\n',
+  // QEMU's user network: DHCP hands out 10.0.2.15, and its DNS forwarder is 10.0.2.3.
+  'etc/systemd/network/20-dhcp.network': '[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n',
+  'etc/resolv.conf': 'nameserver 10.0.2.3\n',
+  // Key only, one host key (the one the harness pins), and no DNS lookup of the client, which
+  // would wait on a resolver that may not answer. MaxSessions: methods run commands in parallel.
+  'etc/ssh/sshd_config.d/upgrade-harness.conf':
+    'PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n' +
+    'HostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nMaxSessions 64\nMaxStartups 64:30:128\n',
+  // A small initrd: only what finds the root disk. The default (MODULES=most) packs every storage
+  // driver, which takes seconds to unpack on an emulated CPU.
+  'etc/initramfs-tools/conf.d/upgrade-harness': 'MODULES=list\n',
+  'etc/initramfs-tools/modules': 'virtio_pci\nvirtio_blk\next4\n',
+};
+
+/** Units a test machine does not need at boot: each costs seconds on an emulated CPU. */
+const MASKED_UNITS = [
+  'apt-daily.timer',
+  'apt-daily-upgrade.timer',
+  'e2scrub_all.timer',
+  'e2scrub_reap.service',
+  'fstrim.timer',
+  'man-db.timer',
+  'systemd-networkd-wait-online.service',
+];
+
+export interface QemuImage {
+  dir: string;
+  /** Raw ext4 file system (no partition table), the guest's /dev/vda; never written after the build. */
+  disk: string;
+  kernel: string;
+  initrd: string;
+  /** Root's SSH key for every machine booted from this image. */
+  privateKeyFile: string;
+  /** The guest's SSH host key, baked into the image: pinned from the first connection. */
+  hostKeyFingerprint: string;
+  built: boolean;
+  durationMs: number;
+}
+
+export interface BuildQemuImageOptions {
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (step: string) => void;
+}
+
+const FILES = { disk: 'disk.img', kernel: 'vmlinuz', initrd: 'initrd.img', key: 'id_ed25519', hostKey: 'ssh_host_ed25519_key.pub', inputs: 'inputs.json' };
+
+/** ${XDG_CACHE_HOME:-~/.cache}/upgrade-harness/machines: images outlive runs, unlike work folders. */
+export function machineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : join(homedir(), '.cache'), 'upgrade-harness', 'machines');
+}
+
+async function imageInputs(): Promise<{ hash: string; inputs: object }> {
+  const inputs = { SUITE, VARIANT, RECIPE, DISK_SIZE, mirror: await debianMirror(), packages: IMAGE_PACKAGES, files: ROOTFS_FILES, masked: MASKED_UNITS };
+  return { hash: createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16), inputs };
+}
+
+export interface QemuImageStatus {
+  built: boolean;
+  /** Where the image for the current recipe and mirror is (or would be built). */
+  dir: string;
+  /** Bytes the disk occupies (it is sparse: less than its 3 GiB size). */
+  diskBytes?: number;
+}
+
+/** For `doctor`: is the image of the current recipe built, and where. Needs neither root nor QEMU. */
+export async function qemuImageStatus(): Promise<QemuImageStatus> {
+  const { hash } = await imageInputs();
+  const dir = join(machineCacheDir(), `qemu-${hash}`);
+  const disk = await stat(join(dir, FILES.disk)).catch(() => null);
+  const complete = disk !== null && (await stat(join(dir, FILES.inputs)).catch(() => null)) !== null;
+  return complete ? { built: true, dir, diskBytes: disk.blocks * 512 } : { built: false, dir };
+}
+
+/** The cached image of the current recipe, built first when missing (or when `force`). */
+export async function buildQemuImage(options: BuildQemuImageOptions = {}): Promise<QemuImage> {
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const { hash, inputs } = await imageInputs();
+  const cache = machineCacheDir();
+  const dir = join(cache, `qemu-${hash}`);
+  const done = (built: boolean) => describeImage(dir, built, Math.round(performance.now() - started));
+  if (!options.force && (await qemuImageStatus()).built) return done(false);
+  if (process.getuid?.() !== 0) {
+    throw new InfrastructureError('building the QEMU machine image needs root (debootstrap, chroot)', {
+      code: 'NEEDS_ROOT',
+      hint: `run the build as root once (sudo); it is cached in ${dir} and machines boot from it without root`,
+    });
+  }
+  await mkdir(cache, { recursive: true });
+  await removeAbandonedBuilds(cache);
+  // Built beside its final place, so the rename into place is atomic: a build killed half-way
+  // leaves only a .building folder (removed by the next build), never a half image under its name.
+  const work = join(cache, `.building-qemu-${hash}-${randomBytes(4).toString('hex')}`);
+  await mkdir(work);
+  await writeFile(join(work, 'owner.json'), JSON.stringify({ pid: process.pid }));
+  try {
+    await buildInto(work, inputs, progress, options.signal);
+    await moveIntoPlace(work, dir, options.force ?? false);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  progress(`image ready in ${dir}`);
+  return done(true);
+}
+
+async function buildInto(work: string, inputs: object, progress: (step: string) => void, signal: AbortSignal | undefined): Promise<void> {
+  const rootfs = join(work, 'rootfs');
+  const mirror = await debianMirror();
+  progress(`debootstrap ${SUITE} from ${mirror} (${IMAGE_PACKAGES.length} extra packages)`);
+  await runTool('debootstrap', [`--variant=${VARIANT}`, `--include=${IMAGE_PACKAGES.join(',')}`, SUITE, rootfs, mirror], {
+    timeoutMs: 30 * 60_000,
+    signal,
+    installHint: 'apt-get install -y debootstrap',
+  });
+
+  progress('configuring the root file system');
+  for (const [path, content] of Object.entries(ROOTFS_FILES)) {
+    await mkdir(join(rootfs, path, '..'), { recursive: true });
+    await writeFile(join(rootfs, path), content);
+  }
+  await runTool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'upgrade-harness-qemu', '-f', join(work, FILES.key)], {
+    signal,
+    installHint: 'apt-get install -y openssh-client',
+  });
+  await mkdir(join(rootfs, 'root/.ssh'), { recursive: true, mode: 0o700 });
+  await copyFile(join(work, `${FILES.key}.pub`), join(rootfs, 'root/.ssh/authorized_keys'));
+  await chmod(join(rootfs, 'root/.ssh/authorized_keys'), 0o600);
+  // openssh-server's postinst made host keys of every type; keep the one sshd is told to use.
+  for (const type of ['rsa', 'ecdsa']) {
+    await rm(join(rootfs, `etc/ssh/ssh_host_${type}_key`), { force: true });
+    await rm(join(rootfs, `etc/ssh/ssh_host_${type}_key.pub`), { force: true });
+  }
+  await copyFile(join(rootfs, 'etc/ssh/ssh_host_ed25519_key.pub'), join(work, FILES.hostKey));
+  // Empty: systemd makes a machine id at each machine's first boot, so no two machines share one.
+  await writeFile(join(rootfs, 'etc/machine-id'), '');
+  const chroot = (args: string[]) => runTool('chroot', [rootfs, ...args], { signal, timeoutMs: 10 * 60_000 });
+  await chroot(['systemctl', 'enable', 'systemd-networkd.service']);
+  // The platform starts PostgreSQL when a cell needs it; at boot it would only slow SSH down.
+  await chroot(['systemctl', 'disable', 'postgresql.service']);
+  await chroot(['systemctl', 'mask', ...MASKED_UNITS]);
+
+  progress('making a small initrd');
+  await chroot(['update-initramfs', '-u', '-k', 'all']);
+  const boot = await readdir(join(rootfs, 'boot'));
+  const kernel = boot.find((file) => file.startsWith('vmlinuz-'));
+  const initrd = boot.find((file) => file.startsWith('initrd.img-'));
+  if (!kernel || !initrd) throw new InfrastructureError(`the image has no kernel or initrd in /boot (found: ${boot.join(', ') || 'nothing'})`, { code: 'QEMU_IMAGE_BUILD' });
+  await copyFile(join(rootfs, 'boot', kernel), join(work, FILES.kernel));
+  await copyFile(join(rootfs, 'boot', initrd), join(work, FILES.initrd));
+  // The downloaded .debs are a third of the file system and no machine needs them.
+  await runTool('find', [join(rootfs, 'var/cache/apt/archives'), '-name', '*.deb', '-delete'], { signal });
+
+  progress(`making the ${DISK_SIZE} disk (sparse)`);
+  const disk = join(work, FILES.disk);
+  await runTool('truncate', ['-s', DISK_SIZE, disk], { signal });
+  await runTool('mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, disk], { signal, timeoutMs: 10 * 60_000, installHint: 'apt-get install -y e2fsprogs' });
+  await rm(rootfs, { recursive: true, force: true });
+  // Written last: a folder with inputs.json is a complete image (qemuImageStatus looks for it).
+  await writeFile(join(work, FILES.inputs), JSON.stringify({ ...inputs, builtAt: new Date().toISOString() }, null, 2));
+}
+
+async function moveIntoPlace(work: string, dir: string, force: boolean): Promise<void> {
+  if (force) {
+    // Running machines keep their open backing file; only the name goes away.
+    const old = `${dir}.old-${randomBytes(4).toString('hex')}`;
+    await rename(dir, old).catch(() => {});
+    await rm(old, { recursive: true, force: true });
+  }
+  await rename(work, dir).catch(async (error: NodeJS.ErrnoException) => {
+    // Another build of the same recipe finished first: theirs is as good as ours.
+    if ((error.code === 'ENOTEMPTY' || error.code === 'EEXIST') && (await qemuImageStatus()).built) return;
+    throw new InfrastructureError(`cannot move the built image into ${dir}: ${error.message}`, { code: 'QEMU_IMAGE_BUILD', cause: error });
+  });
+}
+
+/** .building folders whose builder is gone (killed mid-build): several GiB each. */
+async function removeAbandonedBuilds(cache: string): Promise<void> {
+  for (const entry of await readdir(cache)) {
+    if (!entry.startsWith('.building-')) continue;
+    const owner = await readFile(join(cache, entry, 'owner.json'), 'utf8').then((text) => JSON.parse(text) as { pid?: number }, () => ({}) as { pid?: number });
+    if (owner.pid && processAlive(owner.pid)) continue;
+    await rm(join(cache, entry), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function describeImage(dir: string, built: boolean, durationMs: number): Promise<QemuImage> {
+  const hostKey = await readFile(join(dir, FILES.hostKey), 'utf8');
+  return {
+    dir,
+    disk: join(dir, FILES.disk),
+    kernel: join(dir, FILES.kernel),
+    initrd: join(dir, FILES.initrd),
+    privateKeyFile: join(dir, FILES.key),
+    hostKeyFingerprint: openSshFingerprint(hostKey),
+    built,
+    durationMs,
+  };
+}
+
+/** `SHA256:...` of an OpenSSH public key line (`ssh-ed25519 AAAA... comment`), as ssh-keygen -l prints it. */
+export function openSshFingerprint(publicKeyLine: string): string {
+  const blob = publicKeyLine.trim().split(/\s+/)[1];
+  if (!blob) throw new InfrastructureError(`not an OpenSSH public key: ${publicKeyLine.slice(0, 40)}`, { code: 'QEMU_IMAGE_BROKEN', hint: 'rebuild the image (--force)' });
+  return fingerprintOf(Buffer.from(blob, 'base64'));
+}
