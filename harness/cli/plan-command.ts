@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadMatrix } from '../matrix/load-matrix.ts';
+import type { Cell } from '../matrix/cell.ts';
 import { selectCells } from '../matrix/select-cells.ts';
 import { planJson } from './plan-json.ts';
 
@@ -20,9 +21,17 @@ export async function planCommand(matrixPath: string, options: PlanCommandOption
   const rows = cells.map((cell) => {
     const gates = Object.entries(cell.gates).map(([name, value]) => `${name}<=${value}`.replace('availability<=', 'availability>='));
     const traffic = [cell.probes.http ? `${cell.traffic.rate} req/s` : '', cell.probes.endpoints ? `endpoints ${cell.probes.endpoints.rate}/s` : ''].filter(Boolean).join(' + ');
-    const extras = [`${cell.replicas} replicas`, traffic, cell.rollback ? 'rollback' : '', gates.join(' ')].filter(Boolean);
+    const size = cell.vm ? fleetSize(cell) : `${cell.replicas} replicas`;
+    const extras = [size, cell.expect === 'refused' ? 'must be refused' : '', traffic, cell.rollback ? 'rollback' : '', gates.join(' ')].filter(Boolean);
     return `  ${cell.id.padEnd(44)} ${extras.join(', ')}`;
   });
   process.stdout.write(`${matrix.name} (${matrix.scenario.name}): ${cells.length} cells\n${rows.join('\n')}\n`);
   return 0;
+}
+
+/** A vm cell's machines: one for in place; app nodes, a database and a balancer for the multi-node procedure. */
+function fleetSize(cell: Cell): string {
+  const { kind, machines } = cell.vm!;
+  if (cell.method === 'package-in-place') return `1 ${kind} machine`;
+  return `${machines.app} app + ${machines.database} database + ${machines.balancer} balancer ${kind} machines`;
 }

@@ -37,9 +37,10 @@ export function unknownPlaceholders(config: ScenarioConfig): FoundIssue[] {
 
 /** A version no platform can start is a mistake whatever the matrix says. */
 export function everyVersionRuns(config: ScenarioConfig): FoundIssue[] {
-  // Packaged for Kubernetes, every version can start there (manifests or chart: kubernetesFilesExist
-  // checks them); a local or docker matrix is still held to its run commands by versionsRunOnPlatforms.
-  if (config.kubernetes) return [];
+  // Packaged for Kubernetes or as a Linux package, every version can start there (manifests or
+  // chart: kubernetesFilesExist checks them; a package is built per version); a local or docker
+  // matrix is still held to its run commands by versionsRunOnPlatforms.
+  if (config.kubernetes || config.vm) return [];
   return config.versions.flatMap((entry, index) => {
     const runs = runPlatforms.some((platform) => {
       const own = entry.run?.[platform];

@@ -4,6 +4,7 @@ import { inspectImage } from '../../harness/tools/docker-cli.ts';
 import { dockerUnavailableReason, dockerode } from '../../harness/platforms/docker/docker-runtime.ts';
 import { DOCKER_RUN_ID_LABEL } from '../../harness/platforms/docker/docker-labels.ts';
 import { HAPROXY_IMAGE, POSTGRES_IMAGE } from '../../harness/platforms/docker/image-names.ts';
+import { CONTAINER_HOST_IMAGE } from '../../harness/platforms/vm/machines/container-host.ts';
 
 export const dockerRequired = process.env.UPGRADE_HARNESS_REQUIRE_DOCKER === '1';
 
@@ -11,7 +12,7 @@ export const dockerRequired = process.env.UPGRADE_HARNESS_REQUIRE_DOCKER === '1'
 export async function dockerSkipReason(): Promise<string | null> {
   const unavailable = await dockerUnavailableReason();
   if (unavailable) return `no Docker daemon answers (${unavailable.split('\n')[0]})`;
-  for (const image of [POSTGRES_IMAGE, HAPROXY_IMAGE, 'upgrade-harness/sample-app:1.0.0']) {
+  for (const image of [POSTGRES_IMAGE, HAPROXY_IMAGE, CONTAINER_HOST_IMAGE, 'upgrade-harness/sample-app:1.0.0']) {
     if (!(await inspectImage(image).catch(() => null))) return `image ${image} is not built (run: npx upgrade-harness images build)`;
   }
   return null;
