@@ -79,6 +79,8 @@ export interface ScenarioVersion {
   postMigrate?: CommandSpec;
   /** Kubernetes: this version's Helm values (merged over the chart's) and manifests (absolute path). */
   kubernetes?: { values: Record<string, unknown>; manifests?: string; image?: string };
+  /** How a rollback from this version gets its data back: `snapshot`, a backup taken before upgrading to it (platform vm). */
+  rollback?: { restore: 'snapshot' };
 }
 
 /** The scenario's `kubernetes:` section, resolved: paths absolute, names checked. */

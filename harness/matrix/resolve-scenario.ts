@@ -67,7 +67,7 @@ function resolveVersion(config: ScenarioConfig, entry: VersionConfig, index: num
   if (local) run.local = toSpec(local, field(entry.run?.local, 'run.local'));
   const docker = pick(entry.run?.docker, config.defaults.run?.docker);
   if (docker) run.docker = resolveDocker(docker, entry.env ?? {}, entry.version);
-  const version: ScenarioVersion = { version: entry.version, run };
+  const version: ScenarioVersion = { version: entry.version, run, ...(entry.rollback ? { rollback: { ...entry.rollback } } : {}) };
   if (config.images) version.image = resolveImage(config.images.app, entry.version, dir);
   const preMigrate = pick(entry.preMigrate, config.defaults.preMigrate);
   const postMigrate = pick(entry.postMigrate, config.defaults.postMigrate);

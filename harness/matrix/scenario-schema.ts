@@ -66,6 +66,10 @@ const versionEntrySchema = z.strictObject({
   preMigrate: commandSpecSchema.nullable().optional(),
   postMigrate: commandSpecSchema.nullable().optional(),
   kubernetes: kubernetesVersionSchema.optional(),
+  rollback: z
+    .strictObject({ restore: z.literal('snapshot') })
+    .optional()
+    .meta({ description: "restore: snapshot - this version's migrations cannot be undone: the harness backs the database up before upgrading to it, and a rollback from it restores that backup (platform vm)" }),
 });
 
 export const scenarioSchema = z

@@ -60,4 +60,22 @@ describe.runIf(enabled)('platform vm on container hosts', () => {
     expect(cell!.status).toBe('failed');
     expect(cell!.error?.message).toContain('1.0.0 -> 2.0.0 skips the required upgrade stop 1.1.0 and should have been refused, but the upgrade went through');
   });
+
+  it('rolls back from an irreversible version by restoring the backup, and counts the writes the restore lost', { timeout: 300_000 }, async () => {
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/vm-restore.yaml', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const [cell] = (await readResults(out)).cells;
+    const at = (pattern: RegExp) => Date.parse(cell!.events.find((event) => pattern.test(event.message))!.at);
+    const backedUp = at(/^database backed up on app-1 before the upgrade to 1\.1\.0/);
+    const stopped = at(/^every app node stopped/);
+    expect(at(/^database restored on app-1/)).toBeGreaterThan(stopped);
+    // Writes the app acknowledged between the backup and the stop are exactly what the restore loses.
+    const rows = (await readFile(join(out, cell!.logs!, 'requests.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
+    const acknowledgedBetween = rows.filter(([probe, sent, , , outcome]) => probe === 'write-ledger' && outcome === 'ok' && Number(sent) > backedUp && Number(sent) < stopped).length;
+    expect(acknowledgedBetween).toBeGreaterThan(10);
+    expect(cell!.integrity!.writesLost).toBe(0);
+    // A write in flight at the backup or the stop may land on either side of it.
+    expect(Math.abs(cell!.rollback!.integrity!.writesLost - acknowledgedBetween)).toBeLessThanOrEqual(2);
+  });
 });

@@ -8,7 +8,8 @@ import { mustRun, type Machine } from './machine.ts';
 
 const DATABASE = 'app';
 const ROLE = 'app';
-const BACKUP = '/var/backups/upgrade-harness-before-upgrade.dump';
+// In the postgres user's home: pg_dump runs as that user.
+const BACKUP = '/var/lib/postgresql/upgrade-harness-before-upgrade.dump';
 const READY_TIMEOUT_MS = 60_000;
 
 export interface MachineDatabase {

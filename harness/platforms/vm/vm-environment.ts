@@ -15,6 +15,7 @@ import type { Machine } from './machine.ts';
 import { packageInPlace } from './methods/package-in-place.ts';
 import { packageRolling } from './methods/package-rolling.ts';
 import type { VmMethod } from './methods/vm-method.ts';
+import { withSnapshotRollback } from './methods/snapshot-rollback.ts';
 import { buildPackages } from './package-build.ts';
 
 const methods: Record<string, VmMethod> = { 'package-in-place': packageInPlace, 'package-rolling': packageRolling };
@@ -67,10 +68,10 @@ class VmEnvironment implements Environment {
     this.trafficUrl = parts.trafficUrl;
   }
 
-  install(version: string, context: MethodContext): Promise<Installation> {
+  async install(version: string, context: MethodContext): Promise<Installation> {
     const { fleet, database, balancer, packages, trafficUrl } = this.parts;
     const setup = { cell: this.cell, packaging: this.cell.scenario.vm!, packages, app: fleet.byRole('app'), database, balancer, trafficUrl, signal: context.signal };
-    return methods[this.cell.method]!(setup, version, context);
+    return withSnapshotRollback(await methods[this.cell.method]!(setup, version, context), setup, version);
   }
 
   async components(): Promise<ComponentIdentity[]> {
