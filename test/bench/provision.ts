@@ -1,7 +1,8 @@
 // `npm run bench:provision`: median time from nothing to a ready environment with version N
 // installed - database, 2 app replicas, front door, every replica healthy behind it - on docker and
 // local; and on the rig (a real control plane, kwok nodes), from nothing to a ready namespace with
-// the database, migrations and 2 ready pods behind the Service.
+// the database, migrations and 2 ready pods behind the Service; and one machine of platform vm
+// (a container host booted with systemd; a QEMU VM with its own kernel), from nothing to a shell.
 // Usage: node test/bench/provision.ts [runs=5]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,10 @@ import type { MethodContext } from '../../harness/methods/upgrade-method.ts';
 import { dockerUnavailableReason } from '../../harness/platforms/docker/docker-runtime.ts';
 import { platformFor } from '../../harness/platforms/index.ts';
 import { provisionContext } from '../support/provision-context.ts';
+import { startCellNetwork } from '../../harness/platforms/docker/cell-network.ts';
+import { dockerLabels } from '../../harness/platforms/docker/docker-labels.ts';
+import { mustRun } from '../../harness/platforms/vm/machine.ts';
+import { startContainerHost } from '../../harness/platforms/vm/machines/container-host.ts';
 import { binariesPresent } from '../rig/build-binaries.ts';
 import { startRig } from '../rig/rig-api.ts';
 
@@ -54,12 +59,39 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const line = (name: string, times: number[]) =>
-  `${name.padEnd(7)} median ${(median(times) / 1000).toFixed(2)} s over ${times.length} runs (${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`;
+  `${name.padEnd(14)} median ${(median(times) / 1000).toFixed(2)} s over ${times.length} runs (${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`;
+
+/** One container host on a network of its own, timed from nothing to systemd's boot done and a command answered. */
+async function containerHostOnce(): Promise<number> {
+  const started = performance.now();
+  const network = await startCellNetwork(dockerLabels(`bench-${process.pid}`, 'bench', 'network'));
+  try {
+    const machine = await startContainerHost({ name: 'bench-1', role: 'app', runId: `bench-${process.pid}`, cellId: 'bench', network: network.getName(), ports: [] });
+    try {
+      await mustRun(machine, ['uname', '-r']);
+      return performance.now() - started;
+    } finally {
+      await machine.destroy();
+    }
+  } finally {
+    await network.stop();
+  }
+}
+
+async function timed(once: () => Promise<number>, count = runs): Promise<number[]> {
+  await once(); // warm caches once, not measured
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await once());
+  return times;
+}
 
 console.log(`provision: network, database, 2 replicas, front door, all healthy; ${runs} runs each`);
 const unavailable = await dockerUnavailableReason();
 if (unavailable) console.log(`docker  skipped: no daemon answers (${unavailable.split('\n')[0]})`);
-else console.log(line('docker', await bench('matrices/docker.yaml')));
+else {
+  console.log(line('docker', await bench('matrices/docker.yaml')));
+  console.log(line('container host', await timed(containerHostOnce)));
+}
 console.log(line('local', await bench('matrices/quickstart.yaml')));
 if (!(await binariesPresent())) console.log('rig     skipped: the rig binaries are not built (npm run rig -- build)');
 else {
