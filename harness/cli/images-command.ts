@@ -24,6 +24,7 @@ export async function imagesBuildCommand(options: ImagesBuildOptions): Promise<n
       process.stdout.write(`${image.tag.padEnd(40)} ${how}\n`);
     },
   });
+  await qemuImage(options.force);
   const built = images.filter((image) => image.built).length;
   process.stdout.write(`images: ${images.length} ready (${built} built) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return 0;
@@ -44,4 +45,17 @@ async function scenariosToBuild(references: string[]): Promise<Scenario[]> {
       return loadScenario(resolve(found.file));
     }),
   );
+}
+
+/** The vm platform's QEMU disk image, where QEMU is installed (it is cached like the images). */
+async function qemuImage(force: boolean | undefined): Promise<void> {
+  const { runTool } = await import('../tools/run-tool.ts');
+  const present = await runTool('qemu-system-x86_64', ['--version'], { timeoutMs: 10_000 }).then(() => true, () => false);
+  if (!present) {
+    process.stdout.write(`${'qemu machine image'.padEnd(40)} skipped: qemu-system-x86_64 is not installed (apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils)\n`);
+    return;
+  }
+  const { buildQemuImage } = await import('../platforms/vm/machines/qemu-image.ts');
+  const image = await buildQemuImage({ force, onProgress: (step) => process.stdout.write(`  qemu image: ${step}\n`) });
+  process.stdout.write(`${'qemu machine image'.padEnd(40)} ${image.built ? `built in ${(image.durationMs / 1000).toFixed(1)} s` : 'up to date'} (${image.dir})\n`);
 }

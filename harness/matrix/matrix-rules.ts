@@ -56,7 +56,7 @@ export function noDuplicates(config: MatrixConfig): FoundIssue[] {
 /** An empty `when` matches every cell: an exclude would drop them all, an override is not one. */
 export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
   const isEmpty = (when: When) => Object.values(when).every((value) => value === undefined);
-  const message = 'name at least one of platform, method, from, to (an empty match applies to every cell)';
+  const message = 'name at least one of platform, method, from, to, machine (an empty match applies to every cell)';
   return [
     ...config.overrides.flatMap((override, index) => (isEmpty(override.when) ? [{ path: ['overrides', index, 'when'], message }] : [])),
     ...config.exclude.flatMap((when, index) => (isEmpty(when) ? [{ path: ['exclude', index], message }] : [])),

@@ -20,6 +20,8 @@ export interface MachineDatabase {
   identity(): Promise<string>;
   backup(): Promise<void>;
   restore(): Promise<void>;
+  /** Drops the app's database and role, and stops the server: for machines that outlive the cell. */
+  forget(): Promise<void>;
 }
 
 export async function startMachineDatabase(machine: Machine, options: { remote: boolean }): Promise<MachineDatabase> {
@@ -45,6 +47,10 @@ export async function startMachineDatabase(machine: Machine, options: { remote: 
       // Sessions of the app are gone (its services are stopped); a fresh database, then the backup into it.
       await psql(machine, `DROP DATABASE ${DATABASE} WITH (FORCE); CREATE DATABASE ${DATABASE} OWNER ${ROLE};`);
       await mustRun(machine, ['runuser', '-u', 'postgres', '--', 'pg_restore', '--exit-on-error', `--dbname=${DATABASE}`, '--role', ROLE, BACKUP]).catch(rethrowAs('restore'));
+    },
+    forget: async () => {
+      await psql(machine, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE); DROP ROLE IF EXISTS ${ROLE};`);
+      await machine.exec(['rm', '-f', BACKUP]);
     },
   };
 }

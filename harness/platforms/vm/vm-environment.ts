@@ -3,7 +3,7 @@
 // every machine's journal goes into the cell's logs before the machines are destroyed.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cell } from '../../matrix/cell.ts';
+import type { Cell, VmPackaging } from '../../matrix/cell.ts';
 import type { MethodContext } from '../../methods/upgrade-method.ts';
 import type { EnvironmentFacts } from '../../results.ts';
 import { createRunWorkDir } from '../../runner/run-work-dir.ts';
@@ -17,6 +17,7 @@ import { packageRolling } from './methods/package-rolling.ts';
 import type { VmMethod } from './methods/vm-method.ts';
 import { withSnapshotRollback } from './methods/snapshot-rollback.ts';
 import { buildPackages } from './package-build.ts';
+import { purgePackage } from './package-install.ts';
 
 const methods: Record<string, VmMethod> = { 'package-in-place': packageInPlace, 'package-rolling': packageRolling };
 
@@ -30,7 +31,7 @@ export async function provisionVmEnvironment(cell: Cell, context: ProvisionConte
       context.event(`packages built: ${[...built.values()].map((file) => file.split('/').at(-1)).join(', ')}`);
       return built;
     }),
-    startFleet(cell, context, planFleet(cell, packaging.port)),
+    startFleet(cell, context, planFleet(cell, packaging.port), work.path),
   ]);
   stack.use(fleet);
   stack.defer(() => saveJournals(fleet.machines, context.logDir));
@@ -38,6 +39,8 @@ export async function provisionVmEnvironment(cell: Cell, context: ProvisionConte
   const databaseMachine = fleet.byRole('database')[0] ?? appNode!;
   const database = await startMachineDatabase(databaseMachine, { remote: databaseMachine !== appNode });
   context.event(`PostgreSQL ready on ${databaseMachine.name}`);
+  const ssh = cell.vm!.ssh;
+  if (ssh && 'hosts' in ssh) stack.defer(() => undoOnOwnMachines(fleet, packaging, database));
   const balancerMachine = fleet.byRole('balancer')[0];
   const balancer = balancerMachine
     ? new Balancer(balancerMachine, { nodes: fleet.byRole('app').map((node) => ({ name: node.name, address: node.address })), appPort: packaging.port, readyPath: cell.scenario.endpoints.ready })
@@ -98,6 +101,13 @@ class VmEnvironment implements Environment {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.parts.teardown.disposeAsync();
   }
+}
+
+/** Machines the user gave outlive the cell: the package, its configuration, the database and HAProxy go again. */
+async function undoOnOwnMachines(fleet: Fleet, packaging: VmPackaging, database: MachineDatabase): Promise<void> {
+  for (const node of fleet.byRole('app')) await purgePackage(node, packaging).catch(() => undefined);
+  await database.forget().catch(() => undefined);
+  for (const balancer of fleet.byRole('balancer')) await balancer.exec(['systemctl', 'stop', 'haproxy']).catch(() => undefined);
 }
 
 /** Each machine's journal, as the machine's own record of what its services did. */

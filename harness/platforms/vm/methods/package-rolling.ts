@@ -7,7 +7,7 @@
 import { UpgradeFailedError } from '../../../errors.ts';
 import type { MethodContext } from '../../../methods/upgrade-method.ts';
 import type { Machine } from '../machine.ts';
-import { configureNode, installOn, nodeProblems, withoutMigrations, type VmSetup, type VmMethod } from './vm-method.ts';
+import { configureNode, installOn, nodeProblems, readyTimeoutMs, withoutMigrations, type VmSetup, type VmMethod } from './vm-method.ts';
 
 export const packageRolling: VmMethod = async (setup, version, context) => {
   const [deploy, ...others] = setup.app as [Machine, ...Machine[]];
@@ -29,7 +29,7 @@ export const packageRolling: VmMethod = async (setup, version, context) => {
       installed = true;
     } finally {
       // Refused or failed, the node goes back: what it runs still serves (a refusal changed nothing).
-      await balancer.restore(node.name, setup.cell.scenario.startTimeoutMs).catch((error: Error) => {
+      await balancer.restore(node.name, readyTimeoutMs(setup)).catch((error: Error) => {
         if (installed) throw new UpgradeFailedError(`${node.name} did not come back ready after the upgrade to ${to}: ${error.message}`, { code: 'NODE_NOT_READY', timingDependent: true, cause: error });
         upgradeContext.event(`${node.name}: not back in rotation: ${error.message}`);
       });

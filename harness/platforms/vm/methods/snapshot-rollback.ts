@@ -6,7 +6,7 @@
 import type { MethodContext } from '../../../methods/upgrade-method.ts';
 import type { Installation } from '../../platform.ts';
 import { mustRun } from '../machine.ts';
-import { awaitServing, installOn, withoutMigrations, type VmSetup } from './vm-method.ts';
+import { awaitServing, installOn, readyTimeoutMs, withoutMigrations, type VmSetup } from './vm-method.ts';
 
 export function withSnapshotRollback(installation: Installation, setup: VmSetup, installed: string): Installation {
   const versions = setup.cell.scenario.versions;
@@ -39,7 +39,7 @@ async function restoreTo(setup: VmSetup, version: string, context: MethodContext
   context.event(`database restored on ${setup.database.machine.name} from the backup taken before the upgrade`);
   // The backup holds the old version's schema already: no maintainer script may migrate it again.
   for (const node of setup.app) await withoutMigrations(setup, node, () => installOn(setup, node, version, context));
-  if (setup.balancer) for (const node of setup.app) await setup.balancer.restore(node.name, setup.cell.scenario.startTimeoutMs);
+  if (setup.balancer) for (const node of setup.app) await setup.balancer.restore(node.name, readyTimeoutMs(setup));
   else await awaitServing(setup, `${setup.app[0]!.name} (${version})`);
   context.event(`${version} serves again on the restored database`);
 }

@@ -54,19 +54,29 @@ export async function withoutMigrations<T>(setup: VmSetup, node: Machine, work: 
   }
 }
 
+/**
+ * How long a node may take to answer ready: the scenario's start timeout, stretched on a QEMU
+ * machine, whose CPU is emulated (TCG: programs start several times slower than on the host).
+ */
+export function readyTimeoutMs(setup: VmSetup): number {
+  return setup.cell.scenario.startTimeoutMs * (setup.cell.vm?.kind === 'qemu' ? QEMU_SLOWDOWN : 1);
+}
+const QEMU_SLOWDOWN = 6;
+
 /** Waits until the app answers ready where traffic reaches it (a node of its own, no balancer). */
 export async function awaitServing(setup: VmSetup, what: string): Promise<void> {
   const url = `${setup.trafficUrl}${setup.cell.scenario.endpoints.ready}`;
+  const timeoutMs = readyTimeoutMs(setup);
   await waitFor(
     async () => {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await response.body?.cancel();
       return response.status === 200;
     },
-    { what: `${what} to answer ready at ${url}`, timeoutMs: setup.cell.scenario.startTimeoutMs, signal: setup.signal },
+    { what: `${what} to answer ready at ${url}`, timeoutMs, signal: setup.signal },
   ).catch((cause: Error) => {
     if (setup.signal.aborted) throw cause;
-    throw new UpgradeFailedError(`${what} did not answer ready within ${setup.cell.scenario.startTimeoutMs} ms`, { code: 'NODE_NOT_READY', cause, timingDependent: true, hint: "see the machine's journal in the cell logs" });
+    throw new UpgradeFailedError(`${what} did not answer ready within ${timeoutMs} ms`, { code: 'NODE_NOT_READY', cause, timingDependent: true, hint: "see the machine's journal in the cell logs" });
   });
 }
 
