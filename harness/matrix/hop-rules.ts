@@ -41,7 +41,7 @@ export const hopsKeepUpgradeStops: CrossRule = (config, scenario) => {
     }
     if (first === undefined) return [];
     const stops = skipped.length === 1 ? `stop ${first}` : `stops ${skipped.join(', ')}`;
-    return [{ path: hop.toPath, message: `${hop.from} -> ${hop.to} skips required upgrade ${stops}; upgrade to ${first} first (or, for a cell that checks the refusal, add expect: refused)` }];
+    return [{ path: hop.toPath, message: `${hop.from} -> ${hop.to} skips required upgrade ${stops}; upgrade to ${first} first${config.hops ? ' (or, for a cell that checks that the upgrade is refused, add expect: refused)' : ''}` }];
   });
 };
 

@@ -21,7 +21,7 @@ describe('named rules', () => {
     expect(await problems('hop-rules.yaml')).toEqual([
       'hop-rules.yaml:5 hops[0].to: version 1.2.0 is not in scenario three-versions; known: 1.0.0, 1.1.0, 2.0.0',
       'hop-rules.yaml:6 hops[1].to: 1.1.0 -> 1.0.0 goes backwards: 1.0.0 comes before 1.1.0 in scenario three-versions',
-      'hop-rules.yaml:7 hops[2].to: 1.0.0 -> 2.0.0 skips required upgrade stop 1.1.0; upgrade to 1.1.0 first',
+      'hop-rules.yaml:7 hops[2].to: 1.0.0 -> 2.0.0 skips required upgrade stop 1.1.0; upgrade to 1.1.0 first (or, for a cell that checks that the upgrade is refused, add expect: refused)',
       'hop-rules.yaml:9 hops[4]: hop 1.0.0 -> 1.1.0 is listed twice',
       'hop-rules.yaml:10 methods[1]: method rolling is listed twice',
     ]);
@@ -50,7 +50,7 @@ describe('named rules', () => {
     expect(await problems('config-rules.yaml')).toEqual([
       'config-rules.yaml:7 canary.steps: canary steps must end at 100 (all traffic on the new version), got [50, 10, 90]',
       'config-rules.yaml:7 canary.steps[1]: canary steps must ascend: 10 follows 50',
-      'config-rules.yaml:9 overrides[0].when: name at least one of platform, method, from, to (an empty match applies to every cell)',
+      'config-rules.yaml:9 overrides[0].when: name at least one of platform, method, from, to, machine (an empty match applies to every cell)',
       'config-rules.yaml:11 overrides[1].when.from[1]: version 1.5.0 is not in scenario three-versions; known: 1.0.0, 1.1.0, 2.0.0',
       'config-rules.yaml:14 exclude[0].to: version 3.0.0 is not in scenario three-versions; known: 1.0.0, 1.1.0, 2.0.0',
     ]);
@@ -58,9 +58,9 @@ describe('named rules', () => {
 
   it('an override or exclude naming an unknown method or platform, alone or in a list', async () => {
     expect(await problems('when-unknown.yaml')).toEqual([
-      'when-unknown.yaml:7 overrides[0].when.method: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm',
+      'when-unknown.yaml:7 overrides[0].when.method: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling',
       'when-unknown.yaml:9 overrides[1].when.from: expected a string or a list, got number 1',
-      'when-unknown.yaml:12 exclude[0].platform[1]: unknown platform "kubernets"; known: local, docker, kind, k3d, kubernetes',
+      'when-unknown.yaml:12 exclude[0].platform[1]: unknown platform "kubernets"; known: local, docker, kind, k3d, kubernetes, vm',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('named rules as functions', () => {
 
   it('names every stop a hop skips, and the first one to go to', () => {
     expect(hopsKeepUpgradeStops(config([{ from: '1', to: '4' }]), scenario)).toEqual([
-      { path: ['hops', 0, 'to'], message: '1 -> 4 skips required upgrade stops 2, 3; upgrade to 2 first' },
+      { path: ['hops', 0, 'to'], message: '1 -> 4 skips required upgrade stops 2, 3; upgrade to 2 first (or, for a cell that checks that the upgrade is refused, add expect: refused)' },
     ]);
     expect(hopsKeepUpgradeStops(config([{ from: '3', to: '4' }]), scenario)).toEqual([]);
   });

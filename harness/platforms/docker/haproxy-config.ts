@@ -48,20 +48,11 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     '  log stdout format raw local0 info',
     '',
     'defaults',
-    '  mode http',
     '  log global',
     // Only failed or aborted requests are logged: each one is a finding worth reading.
     '  option httplog',
     '  option dontlog-normal',
-    // A fresh server connection per request: no request can land on an idle connection the app
-    // is just closing (its graceful shutdown closes idle keep-alive connections).
-    '  option http-server-close',
-    '  timeout connect 2s',
-    '  timeout client 60s',
-    '  timeout server 30s',
-    '  timeout http-keep-alive 60s',
-    '  timeout check 1s',
-    ...upstreamErrorRules(),
+    ...httpDefaults(),
     '',
     'frontend traffic',
     `  bind :${TRAFFIC_PORT}`,
@@ -72,6 +63,25 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     ...backend('pool_a'),
     ...backend('pool_b'),
   ].join('\n');
+}
+
+/**
+ * The `defaults` every front door of the harness shares (the docker platform's, a vm fleet's
+ * balancer): HTTP, a fresh server connection per request, so no request can land on an idle
+ * connection the app is just closing (its graceful shutdown closes idle keep-alive connections)
+ * or on one to a node being drained, and errors that name their upstream cause.
+ */
+export function httpDefaults(): string[] {
+  return [
+    '  mode http',
+    '  option http-server-close',
+    '  timeout connect 2s',
+    '  timeout client 60s',
+    '  timeout server 30s',
+    '  timeout http-keep-alive 60s',
+    '  timeout check 1s',
+    ...upstreamErrorRules(),
+  ];
 }
 
 /**
@@ -95,7 +105,7 @@ function upstreamVersionRules(): string[] {
  * 503 no connection could be made to the chosen server, refused or timed out after the retries
  * (SC, sC: `refused`), 504 the server did not answer within `timeout server` (sH: `timeout`).
  */
-export function upstreamErrorRules(): string[] {
+function upstreamErrorRules(): string[] {
   const error = (status: number, cause: string, text: string) =>
     `  http-error status ${status} content-type text/plain string "front door: ${text}" hdr ${UPSTREAM_ERROR_HEADER} ${cause}`;
   return [error(502, 'reset', 'the server broke off the request'), error(503, 'refused', 'no server could take the request'), error(504, 'timeout', 'the server did not answer in time')];

@@ -2,7 +2,7 @@
 // from here through `socat` on that machine: the multi-node procedure drains a node, takes it out,
 // and puts it back once it answers ready, one node at a time.
 import { InfrastructureError } from '../../errors.ts';
-import { upstreamErrorRules } from '../docker/haproxy-config.ts';
+import { httpDefaults } from '../docker/haproxy-config.ts';
 import { parseServersState } from '../docker/haproxy-runtime-api.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { mustRun, type Machine } from './machine.ts';
@@ -26,15 +26,7 @@ export function balancerConfig(options: BalancerOptions): string {
     `  stats socket ${SOCKET} mode 600 level admin`,
     '',
     'defaults',
-    '  mode http',
-    // A fresh server connection per request: a node being drained gets no request on an old one.
-    '  option http-server-close',
-    '  timeout connect 2s',
-    '  timeout client 60s',
-    '  timeout server 30s',
-    '  timeout http-keep-alive 60s',
-    '  timeout check 1s',
-    ...upstreamErrorRules(),
+    ...httpDefaults(),
     '',
     'frontend traffic',
     `  bind :${BALANCER_PORT}`,

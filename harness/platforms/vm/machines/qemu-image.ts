@@ -14,7 +14,7 @@ import { fingerprintOf } from './ssh-connection.ts';
 const SUITE = 'bookworm';
 const VARIANT = 'minbase';
 /** Raise when the build steps below change in a way the hashed inputs cannot see. */
-const RECIPE = 1;
+const RECIPE = 2;
 const DISK_SIZE = '3G';
 
 /**
@@ -55,6 +55,11 @@ const ROOTFS_FILES: Record<string, string> = {
   // driver, which takes seconds to unpack on an emulated CPU.
   'etc/initramfs-tools/conf.d/upgrade-harness': 'MODULES=list\n',
   'etc/initramfs-tools/modules': 'virtio_pci\nvirtio_blk\next4\n',
+  // Drivers udev would load for QEMU's PC hardware (floppy, IDE, wireless, nested KVM) that a
+  // test machine never uses: each costs a second or more of boot on an emulated CPU.
+  'etc/modprobe.d/upgrade-harness-blacklist.conf': ['floppy', 'cfg80211', 'kvm', 'kvm_amd', 'kvm_intel', 'pcspkr', 'ata_piix', 'ata_generic', 'i2c_piix4', 'serio_raw', 'ccp']
+    .map((module) => `blacklist ${module}\n`)
+    .join(''),
 };
 
 /** Units a test machine does not need at boot: each costs seconds on an emulated CPU. */
@@ -143,7 +148,7 @@ export async function buildQemuImage(options: BuildQemuImageOptions = {}): Promi
     await buildInto(work, inputs, progress, options.signal);
     await moveIntoPlace(work, dir, options.force ?? false);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeBuildFolder(work);
   }
   progress(`image ready in ${dir}`);
   return done(true);
@@ -184,6 +189,7 @@ async function buildInto(work: string, inputs: object, progress: (step: string) 
   // The platform starts PostgreSQL when a cell needs it; at boot it would only slow SSH down.
   await chroot(['systemctl', 'disable', 'postgresql.service']);
   await chroot(['systemctl', 'mask', ...MASKED_UNITS]);
+  await chroot(['systemctl', 'set-default', 'multi-user.target']);
 
   progress('making a small initrd');
   await chroot(['update-initramfs', '-u', '-k', 'all']);
@@ -202,6 +208,7 @@ async function buildInto(work: string, inputs: object, progress: (step: string) 
   await runTool('mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, disk], { signal, timeoutMs: 10 * 60_000, installHint: 'apt-get install -y e2fsprogs' });
   await rm(rootfs, { recursive: true, force: true });
   // Written last: a folder with inputs.json is a complete image (qemuImageStatus looks for it).
+  await rm(join(work, 'owner.json'));
   await writeFile(join(work, FILES.inputs), JSON.stringify({ ...inputs, builtAt: new Date().toISOString() }, null, 2));
 }
 
@@ -225,8 +232,26 @@ async function removeAbandonedBuilds(cache: string): Promise<void> {
     if (!entry.startsWith('.building-')) continue;
     const owner = await readFile(join(cache, entry, 'owner.json'), 'utf8').then((text) => JSON.parse(text) as { pid?: number }, () => ({}) as { pid?: number });
     if (owner.pid && processAlive(owner.pid)) continue;
-    await rm(join(cache, entry), { recursive: true, force: true });
+    await removeBuildFolder(join(cache, entry));
   }
+}
+
+/**
+ * Inside a container debootstrap bind-mounts the host's /dev/pts and /dev/shm into the root file
+ * system (and proc, sys anywhere); a build killed before its cleanup leaves them mounted, and a
+ * recursive delete would then empty the host's. Unmount whatever is below the folder first.
+ */
+async function removeBuildFolder(folder: string): Promise<void> {
+  const mountInfo = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const below = mountInfo
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    // mountinfo writes a space, tab, newline or backslash in a path as an octal escape.
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((point) => point.startsWith(`${folder}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of below) await runTool('umount', ['--lazy', point]);
+  await rm(folder, { recursive: true, force: true });
 }
 
 function processAlive(pid: number): boolean {

@@ -7,7 +7,7 @@
 // and pins it for the connection's lifetime. A reconnect - after a reboot, or when sshd restarted
 // - that meets a different key is refused: another machine now answers at that address (a port
 // reused by another VM, an address moved), and the rest of an upgrade must not run on it.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
@@ -40,6 +40,11 @@ export interface SshConnectOptions extends SshTarget {
   signal?: AbortSignal;
   /** Checked between attempts: the machine can never answer any more (its QEMU exited). */
   giveUp?: () => Error | null;
+}
+
+export interface SshExecOptions extends ExecOptions {
+  /** Words before the command and its environment, e.g. ['sudo', '-n', '--']; a timeout's kill runs through them too. */
+  prefix?: readonly string[];
 }
 
 export interface ReconnectOptions {
@@ -137,13 +142,16 @@ export class SshConnection {
    * Runs a program by its argument array: each argument single-quoted for the remote login shell
    * (sshd always hands the command line to one; POSIX quoting holds for sh, dash and bash), and the
    * environment as an `env NAME=value` prefix, because sshd refuses SSH env requests unless its
-   * AcceptEnv lists the name. A timeout kills the command and answers exit 124, as timeout(1) does.
+   * AcceptEnv lists the name. A timeout kills the command (and what it started) and answers exit
+   * 124, as timeout(1) does; an abort kills it too and rejects with the signal's reason.
    */
-  async exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  async exec(command: readonly string[], options: SshExecOptions = {}): Promise<ExecResult> {
     if (command.length === 0) throw new TypeError('exec needs a program to run');
     options.signal?.throwIfAborted();
     const client = await this.#ensureConnected(options.signal);
-    const line = remoteCommandLine(command, options.env);
+    const execId = randomBytes(8).toString('hex');
+    const prefix = options.prefix ?? [];
+    const line = remoteCommandLine(command, options.env, execId, prefix);
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       client.exec(line, (error, opened) => (error ? reject(this.#lost(`starting \`${command.join(' ')}\``, error)) : resolve(opened)));
     });
@@ -151,36 +159,40 @@ export class SshConnection {
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let exitCode: number | undefined;
-      let timedOut = false;
-      let aborted = false;
-      const stop = () => {
-        // The signal request reaches the program where sshd supports it (OpenSSH 8.1+); closing
-        // the channel ends its pipes in any case.
-        try {
-          channel.signal('KILL');
-        } catch {
-          // the channel is already closing
-        }
-        channel.close();
+      let stopped: 'timeout' | 'abort' | undefined;
+      let finished = false;
+      let grace: NodeJS.Timeout | undefined;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        clearTimeout(grace);
+        options.signal?.removeEventListener('abort', onAbort);
+        const out = Buffer.concat(stdout).toString('utf8');
+        const err = Buffer.concat(stderr).toString('utf8');
+        if (stopped === 'abort') reject(options.signal?.reason);
+        else if (stopped === 'timeout') resolve({ exitCode: 124, stdout: out, stderr: `${err}${err && !err.endsWith('\n') ? '\n' : ''}killed: ran past its timeout of ${options.timeoutMs} ms\n` });
+        else if (exitCode === undefined) reject(this.#lost(`running \`${command.join(' ')}\``, new Error('the channel closed without an exit status')));
+        else resolve({ exitCode, stdout: out, stderr: err });
       };
-      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), options.timeoutMs);
-      const onAbort = () => ((aborted = true), stop());
+      const stop = (why: 'timeout' | 'abort') => {
+        stopped = why;
+        // On a channel of its own; the program's channel closes once the program is gone.
+        void this.exec(['sh', '-c', KILL_MARKED, 'sh', execId], { prefix, timeoutMs: 15_000 }).catch(() => {});
+        grace = setTimeout(() => {
+          channel.close();
+          finish();
+        }, 15_000);
+      };
+      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
+      const onAbort = () => stop('abort');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       channel.on('data', (chunk: Buffer) => stdout.push(chunk));
       channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       channel.on('exit', (code: number | null, signalName?: string) => {
         exitCode = code ?? 128 + (constants.signals[`SIG${signalName ?? 'KILL'}` as NodeJS.Signals] ?? 9);
       });
-      channel.on('close', () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        const out = Buffer.concat(stdout).toString('utf8');
-        const err = Buffer.concat(stderr).toString('utf8');
-        if (aborted) reject(options.signal?.reason);
-        else if (timedOut) resolve({ exitCode: 124, stdout: out, stderr: `${err}${err && !err.endsWith('\n') ? '\n' : ''}killed: ran past its timeout of ${options.timeoutMs} ms\n` });
-        else if (exitCode === undefined) reject(this.#lost(`running \`${command.join(' ')}\``, new Error('the channel closed without an exit status')));
-        else resolve({ exitCode, stdout: out, stderr: err });
-      });
+      channel.on('close', finish);
       // Always end stdin, so a program that reads it sees end of input instead of waiting forever.
       channel.end(options.input ?? '');
     });
@@ -279,7 +291,12 @@ export class SshConnection {
         return this.#pinned === undefined || this.#pinned === offered;
       },
     };
-    return new Promise<Client>((resolve, reject) => {
+    return new Promise<Client>((resolve, rejectOnce) => {
+      let settled = false;
+      const reject = (error: Error) => {
+        if (!settled) rejectOnce(error);
+        settled = true;
+      };
       // ssh2 may emit several errors for one failed attempt (a lost socket, then its close):
       // without a listener for the later ones, they would crash the process.
       client.on('error', () => {});
@@ -290,8 +307,12 @@ export class SshConnection {
         else reject(error);
       };
       client.once('error', onError);
+      // A server that hangs up mid-handshake (sshd of a machine shutting down) may close without an error.
+      const onClose = () => onError(new Error('the connection closed before the SSH handshake finished'));
+      client.once('close', onClose);
       client.once('ready', () => {
         client.removeListener('error', onError);
+        client.removeListener('close', onClose);
         // Trust on first use: pinned once the machine has also accepted our key.
         this.#pinned ??= offered;
         resolve(client);
@@ -380,13 +401,24 @@ export class SshConnection {
   }
 }
 
-/** The command line the remote shell parses back into exactly these arguments. */
-export function remoteCommandLine(command: readonly string[], env: Record<string, string> = {}): string {
+/** Marks every process of one exec (children inherit it), so a timeout can find and kill them all. */
+export const EXEC_ID_VARIABLE = 'UPGRADE_HARNESS_EXEC_ID';
+
+/**
+ * Kills the processes whose environment carries the exec's mark ($1). sshd would not do it: its
+ * "signal" request is refused ("session signalling requires privilege separation", OpenSSH 9.2),
+ * and closing the channel leaves the program running. Needs only sh, grep and kill.
+ */
+const KILL_MARKED = `for environ in /proc/[0-9]*/environ; do if grep -qzx "${EXEC_ID_VARIABLE}=$1" "$environ" 2>/dev/null; then pid=\${environ#/proc/}; kill -KILL "\${pid%/environ}" 2>/dev/null; fi; done; true`;
+
+/** The command line the remote shell parses back into exactly these words: prefix, env with the mark and variables, command. */
+export function remoteCommandLine(command: readonly string[], env: Record<string, string> = {}, execId?: string, prefix: readonly string[] = []): string {
   const assignments = Object.entries(env).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`not an environment variable name: ${JSON.stringify(name)}`);
     return `${name}=${value}`;
   });
-  return [...(assignments.length ? ['env', ...assignments] : []), ...command].map(shellQuote).join(' ');
+  if (execId) assignments.unshift(`${EXEC_ID_VARIABLE}=${execId}`);
+  return [...prefix, ...(assignments.length ? ['env', ...assignments] : []), ...command].map(shellQuote).join(' ');
 }
 
 /** The OpenSSH form of a key's fingerprint: SHA256 of the key blob, base64 without padding. */

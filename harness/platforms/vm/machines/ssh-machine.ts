@@ -26,6 +26,8 @@ export interface SshMachineOptions {
   signal?: AbortSignal;
 }
 
+const SUDO = ['sudo', '-n', '--'];
+
 export class SshMachine implements Machine {
   readonly kind = 'ssh';
   readonly name: string;
@@ -67,10 +69,8 @@ export class SshMachine implements Machine {
   }
 
   exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (!this.#viaSudo) return this.connection.exec(command, options);
-    // sudo resets the environment, so the variables go after it, through env.
-    const env = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
-    return this.connection.exec(['sudo', '-n', '--', ...(env.length ? ['env', ...env] : []), ...command], { ...options, env: undefined });
+    // sudo resets the environment, so the variables come after it (the connection puts them there).
+    return this.connection.exec(command, this.#viaSudo ? { ...options, prefix: SUDO } : options);
   }
 
   async copyIn(localFile: string, remotePath: string, mode?: number): Promise<void> {
