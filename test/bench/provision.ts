@@ -17,6 +17,8 @@ import { startCellNetwork } from '../../harness/platforms/docker/cell-network.ts
 import { dockerLabels } from '../../harness/platforms/docker/docker-labels.ts';
 import { mustRun } from '../../harness/platforms/vm/machine.ts';
 import { startContainerHost } from '../../harness/platforms/vm/machines/container-host.ts';
+import { buildQemuImage, qemuImageStatus } from '../../harness/platforms/vm/machines/qemu-image.ts';
+import { startQemuMachine } from '../../harness/platforms/vm/machines/qemu-machine.ts';
 import { binariesPresent } from '../rig/build-binaries.ts';
 import { startRig } from '../rig/rig-api.ts';
 
@@ -78,6 +80,24 @@ async function containerHostOnce(): Promise<number> {
   }
 }
 
+/** One QEMU machine from the cached image, timed from nothing to a command answered over SSH. */
+async function qemuMachineOnce(): Promise<number> {
+  const logDir = await mkdtemp(join(tmpdir(), 'uh-bench-qemu-'));
+  try {
+    const started = performance.now();
+    const image = await buildQemuImage();
+    const machine = await startQemuMachine({ name: 'bench-1', role: 'app', runId: `bench-${process.pid}`, image, memoryMb: 1024, logFile: join(logDir, 'console.log') });
+    try {
+      await mustRun(machine, ['uname', '-r']);
+      return performance.now() - started;
+    } finally {
+      await machine.destroy();
+    }
+  } finally {
+    await rm(logDir, { recursive: true, force: true });
+  }
+}
+
 async function timed(once: () => Promise<number>, count = runs): Promise<number[]> {
   await once(); // warm caches once, not measured
   const times: number[] = [];
@@ -93,6 +113,8 @@ else {
   console.log(line('container host', await timed(containerHostOnce)));
 }
 console.log(line('local', await bench('matrices/quickstart.yaml')));
+if (!(await qemuImageStatus()).built) console.log('qemu machine   skipped: QEMU or its image is missing (npx upgrade-harness images build)');
+else console.log(line('qemu machine', await timed(qemuMachineOnce, Math.min(runs, 3))));
 if (!(await binariesPresent())) console.log('rig     skipped: the rig binaries are not built (npm run rig -- build)');
 else {
   const rigDir = await mkdtemp(join(tmpdir(), 'uh-bench-rig-'));

@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { InfrastructureError } from '../../../errors.ts';
 import { runTool } from '../../../tools/run-tool.ts';
 import { debianMirror } from '../../docker/images/apt-mirror.ts';
-import { fingerprintOf } from './ssh-connection.ts';
 
 const SUITE = 'bookworm';
 const VARIANT = 'minbase';
 /** Raise when the build steps below change in a way the hashed inputs cannot see. */
-const RECIPE = 2;
+const RECIPE = 3;
 const DISK_SIZE = '3G';
 
 /**
- * minbase has no init, kernel or network: these make it a bootable server. nodejs and postgresql
- * are for the vm platform's package upgrades (its .deb depends on nodejs and uses a local
- * PostgreSQL); systemd-networkd (in systemd) does DHCP on QEMU's user network.
+ * minbase has no init, kernel or network: these make it a bootable server. The rest is what the
+ * container host (container-host.Dockerfile) has, so one image plays every role of a fleet: nodejs
+ * and postgresql for the vm platform's package upgrades (its .deb depends on nodejs and uses a
+ * local PostgreSQL), haproxy and socat for a balancer. systemd-networkd (in systemd) does DHCP.
  */
 export const IMAGE_PACKAGES = [
   'linux-image-amd64',
@@ -34,7 +34,16 @@ export const IMAGE_PACKAGES = [
   'ca-certificates',
   'nodejs',
   'postgresql',
+  'haproxy',
+  'socat',
 ] as const;
+
+/**
+ * Where the guest finds the SSH host key the harness made for this machine (QEMU's -fw_cfg, read
+ * at boot by the unit below): each machine has a key of its own, known before it boots, so even
+ * the first connection is checked and two machines of one image cannot pass for each other.
+ */
+export const HOST_KEY_FW_CFG = 'opt/upgrade-harness/ssh_host_ed25519_key';
 
 export const IMAGE_HOSTNAME = 'upgrade-harness-vm';
 
@@ -55,6 +64,12 @@ const ROOTFS_FILES: Record<string, string> = {
   // driver, which takes seconds to unpack on an emulated CPU.
   'etc/initramfs-tools/conf.d/upgrade-harness': 'MODULES=list\n',
   'etc/initramfs-tools/modules': 'virtio_pci\nvirtio_blk\next4\n',
+  'etc/systemd/system/upgrade-harness-host-key.service':
+    // ($$: systemd would expand $key itself.)
+    '[Unit]\nDescription=SSH host key from the harness (QEMU fw_cfg)\nBefore=ssh.service\n\n[Service]\nType=oneshot\n' +
+    'ExecStart=/bin/sh -c \'modprobe qemu_fw_cfg; key=/sys/firmware/qemu_fw_cfg/by_name/' + HOST_KEY_FW_CFG + '/raw; ' +
+    'if [ -r $$key ]; then install -m 600 $$key /etc/ssh/ssh_host_ed25519_key && ssh-keygen -y -f /etc/ssh/ssh_host_ed25519_key > /etc/ssh/ssh_host_ed25519_key.pub; fi\'\n\n' +
+    '[Install]\nWantedBy=ssh.service\n',
   // Drivers udev would load for QEMU's PC hardware (floppy, IDE, wireless, nested KVM) that a
   // test machine never uses: each costs a second or more of boot on an emulated CPU.
   'etc/modprobe.d/upgrade-harness-blacklist.conf': ['floppy', 'cfg80211', 'kvm', 'kvm_amd', 'kvm_intel', 'pcspkr', 'ata_piix', 'ata_generic', 'i2c_piix4', 'serio_raw', 'ccp']
@@ -62,7 +77,11 @@ const ROOTFS_FILES: Record<string, string> = {
     .join(''),
 };
 
-/** Units a test machine does not need at boot: each costs seconds on an emulated CPU. */
+/**
+ * Units a test machine does not need at boot: on one emulated CPU they add up to a third of it.
+ * Login prompts (no one logs in on the console), timers, early module loads that load on demand
+ * anyway, mounts for debugging.
+ */
 const MASKED_UNITS = [
   'apt-daily.timer',
   'apt-daily-upgrade.timer',
@@ -71,6 +90,20 @@ const MASKED_UNITS = [
   'fstrim.timer',
   'man-db.timer',
   'systemd-networkd-wait-online.service',
+  'systemd-network-generator.service',
+  'getty@tty1.service',
+  'serial-getty@ttyS0.service',
+  'modprobe@configfs.service',
+  'modprobe@dm_mod.service',
+  'modprobe@drm.service',
+  'modprobe@efi_pstore.service',
+  'modprobe@fuse.service',
+  'modprobe@loop.service',
+  'dev-hugepages.mount',
+  'dev-mqueue.mount',
+  'sys-kernel-config.mount',
+  'sys-kernel-debug.mount',
+  'sys-kernel-tracing.mount',
 ];
 
 export interface QemuImage {
@@ -81,8 +114,6 @@ export interface QemuImage {
   initrd: string;
   /** Root's SSH key for every machine booted from this image. */
   privateKeyFile: string;
-  /** The guest's SSH host key, baked into the image: pinned from the first connection. */
-  hostKeyFingerprint: string;
   built: boolean;
   durationMs: number;
 }
@@ -93,7 +124,7 @@ export interface BuildQemuImageOptions {
   onProgress?: (step: string) => void;
 }
 
-const FILES = { disk: 'disk.img', kernel: 'vmlinuz', initrd: 'initrd.img', key: 'id_ed25519', hostKey: 'ssh_host_ed25519_key.pub', inputs: 'inputs.json' };
+const FILES = { disk: 'disk.img', kernel: 'vmlinuz', initrd: 'initrd.img', key: 'id_ed25519', inputs: 'inputs.json' };
 
 /** ${XDG_CACHE_HOME:-~/.cache}/upgrade-harness/machines: images outlive runs, unlike work folders. */
 export function machineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -176,18 +207,19 @@ async function buildInto(work: string, inputs: object, progress: (step: string) 
   await mkdir(join(rootfs, 'root/.ssh'), { recursive: true, mode: 0o700 });
   await copyFile(join(work, `${FILES.key}.pub`), join(rootfs, 'root/.ssh/authorized_keys'));
   await chmod(join(rootfs, 'root/.ssh/authorized_keys'), 0o600);
-  // openssh-server's postinst made host keys of every type; keep the one sshd is told to use.
+  // openssh-server's postinst made host keys of every type; keep the one sshd is told to use (each
+  // machine's own replaces it at boot).
   for (const type of ['rsa', 'ecdsa']) {
     await rm(join(rootfs, `etc/ssh/ssh_host_${type}_key`), { force: true });
     await rm(join(rootfs, `etc/ssh/ssh_host_${type}_key.pub`), { force: true });
   }
-  await copyFile(join(rootfs, 'etc/ssh/ssh_host_ed25519_key.pub'), join(work, FILES.hostKey));
   // Empty: systemd makes a machine id at each machine's first boot, so no two machines share one.
   await writeFile(join(rootfs, 'etc/machine-id'), '');
   const chroot = (args: string[]) => runTool('chroot', [rootfs, ...args], { signal, timeoutMs: 10 * 60_000 });
   await chroot(['systemctl', 'enable', 'systemd-networkd.service']);
-  // The platform starts PostgreSQL when a cell needs it; at boot it would only slow SSH down.
-  await chroot(['systemctl', 'disable', 'postgresql.service']);
+  await chroot(['systemctl', 'enable', 'upgrade-harness-host-key.service']);
+  // The platform starts what a machine's role needs; at boot they would only slow SSH down.
+  await chroot(['systemctl', 'disable', 'postgresql.service', 'haproxy.service']);
   await chroot(['systemctl', 'mask', ...MASKED_UNITS]);
   await chroot(['systemctl', 'set-default', 'multi-user.target']);
 
@@ -263,23 +295,14 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function describeImage(dir: string, built: boolean, durationMs: number): Promise<QemuImage> {
-  const hostKey = await readFile(join(dir, FILES.hostKey), 'utf8');
+function describeImage(dir: string, built: boolean, durationMs: number): QemuImage {
   return {
     dir,
     disk: join(dir, FILES.disk),
     kernel: join(dir, FILES.kernel),
     initrd: join(dir, FILES.initrd),
     privateKeyFile: join(dir, FILES.key),
-    hostKeyFingerprint: openSshFingerprint(hostKey),
     built,
     durationMs,
   };
-}
-
-/** `SHA256:...` of an OpenSSH public key line (`ssh-ed25519 AAAA... comment`), as ssh-keygen -l prints it. */
-export function openSshFingerprint(publicKeyLine: string): string {
-  const blob = publicKeyLine.trim().split(/\s+/)[1];
-  if (!blob) throw new InfrastructureError(`not an OpenSSH public key: ${publicKeyLine.slice(0, 40)}`, { code: 'QEMU_IMAGE_BROKEN', hint: 'rebuild the image (--force)' });
-  return fingerprintOf(Buffer.from(blob, 'base64'));
 }

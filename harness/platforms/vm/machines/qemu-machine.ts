@@ -17,9 +17,9 @@ import { freePort } from '../../../util/free-port.ts';
 import { logTail } from '../../../util/log-tail.ts';
 import { tempFolderError } from '../../../util/temp-folder.ts';
 import type { ExecOptions, ExecResult, Machine, MachineRole } from '../machine.ts';
-import type { QemuImage } from './qemu-image.ts';
+import { HOST_KEY_FW_CFG, type QemuImage } from './qemu-image.ts';
 import { QemuMonitor } from './qemu-monitor.ts';
-import { SshConnection } from './ssh-connection.ts';
+import { openSshFingerprint, SshConnection } from './ssh-connection.ts';
 import { rebootOverSsh } from './ssh-machine.ts';
 
 export const QEMU_INSTALL_HINT = 'apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils';
@@ -53,11 +53,14 @@ export async function startQemuMachine(options: StartQemuMachineOptions): Promis
   try {
     const overlay = join(workDir, 'overlay.qcow2');
     await runTool('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', options.image.disk, overlay], { installHint: QEMU_INSTALL_HINT, timeoutMs: 60_000, signal: options.signal });
+    const hostKey = join(workDir, 'ssh_host_ed25519_key');
+    await runTool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `upgrade-harness ${options.name}`, '-f', hostKey], { installHint: 'apt-get install -y openssh-client', signal: options.signal });
+    const hostKeyFingerprint = openSshFingerprint(await readFile(`${hostKey}.pub`, 'utf8'));
     const sshPort = await freePort();
     const monitor = new QemuMonitor(join(workDir, 'qmp.sock'), `machine ${options.name}`);
-    const args = qemuArguments({ ...options, overlay, sshPort, qmpSocket: monitor.socketPath });
+    const args = qemuArguments({ ...options, overlay, hostKey, sshPort, qmpSocket: monitor.socketPath });
     const { child } = await spawnQemu(args, options);
-    machine = new QemuMachine(options, { workDir, sshPort, monitor, child });
+    machine = new QemuMachine(options, { workDir, sshPort, hostKeyFingerprint, monitor, child });
     await machine.connect();
     return machine;
   } catch (error) {
@@ -73,6 +76,8 @@ interface QemuArgumentsInput {
   memoryMb: number;
   logFile: string;
   overlay: string;
+  /** The machine's own SSH host key (private half), handed to the guest through fw_cfg. */
+  hostKey: string;
   sshPort: number;
   qmpSocket: string;
 }
@@ -100,6 +105,7 @@ export function qemuArguments(input: QemuArgumentsInput): string[] {
     '-chardev', `file,id=console,path=${qemuOption(input.logFile)},append=on`,
     '-serial', 'chardev:console',
     '-qmp', `unix:${qemuOption(input.qmpSocket)},server=on,wait=off`,
+    '-fw_cfg', `name=${HOST_KEY_FW_CFG},file=${qemuOption(input.hostKey)}`,
   ];
 }
 
@@ -132,6 +138,7 @@ async function spawnQemu(args: string[], options: StartQemuMachineOptions): Prom
 interface QemuProcess {
   workDir: string;
   sshPort: number;
+  hostKeyFingerprint: string;
   monitor: QemuMonitor;
   child: ResultPromise;
 }
@@ -151,6 +158,7 @@ export class QemuMachine implements Machine {
   readonly pid: number;
   readonly logFile: string;
   readonly #image: QemuImage;
+  readonly #hostKeyFingerprint: string;
   readonly #bootTimeoutMs: number;
   readonly #signal: AbortSignal | undefined;
   readonly #monitor: QemuMonitor;
@@ -169,6 +177,7 @@ export class QemuMachine implements Machine {
     this.#signal = options.signal;
     this.workDir = started.workDir;
     this.sshPort = started.sshPort;
+    this.#hostKeyFingerprint = started.hostKeyFingerprint;
     this.#monitor = started.monitor;
     this.#child = started.child;
     this.pid = started.child.pid ?? 0;
@@ -189,8 +198,8 @@ export class QemuMachine implements Machine {
         port: this.sshPort,
         username: 'root',
         privateKey,
-        // Baked into the image at build time: even the first connection is checked.
-        hostKeyFingerprint: this.#image.hostKeyFingerprint,
+        // Made for this machine before it booted: even the first connection is checked.
+        hostKeyFingerprint: this.#hostKeyFingerprint,
         connectTimeoutMs: this.#bootTimeoutMs,
         signal: this.#signal,
         giveUp: () => this.#exitedError(),
@@ -200,15 +209,15 @@ export class QemuMachine implements Machine {
     }
   }
 
-  exec(command: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+  async exec(command: readonly string[], options?: ExecOptions): Promise<ExecResult> {
     return this.#ssh().exec(command, options);
   }
 
-  copyIn(localFile: string, remotePath: string, mode?: number): Promise<void> {
+  async copyIn(localFile: string, remotePath: string, mode?: number): Promise<void> {
     return this.#ssh().copyIn(localFile, remotePath, mode);
   }
 
-  writeFile(remotePath: string, content: string, mode?: number): Promise<void> {
+  async writeFile(remotePath: string, content: string, mode?: number): Promise<void> {
     return this.#ssh().writeFile(remotePath, content, mode);
   }
 
@@ -220,7 +229,7 @@ export class QemuMachine implements Machine {
   publish(port: number): Promise<number> {
     let published = this.#published.get(port);
     if (!published) {
-      published = this.#addForward(port);
+      published = Promise.resolve().then(() => (this.#ssh(), this.#addForward(port)));
       published.catch(() => this.#published.delete(port));
       this.#published.set(port, published);
     }

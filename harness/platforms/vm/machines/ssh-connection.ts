@@ -9,7 +9,7 @@
 // reused by another VM, an address moved), and the rest of an upgrade must not run on it.
 import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -120,8 +120,10 @@ export class SshConnection {
       options.signal?.throwIfAborted();
       const hopeless = options.giveUp?.();
       if (hopeless) throw hopeless;
+      const remaining = deadline - performance.now();
       try {
-        this.#adopt(await this.#attempt(Math.max(1000, Math.min(this.#readyTimeoutMs, deadline - performance.now()))));
+        const waitMs = Math.max(1000, Math.min(this.#readyTimeoutMs, remaining));
+        this.#adopt(await this.#attempt(await socketWithSshBanner(this.target.host, this.target.port, waitMs), waitMs));
         if (!options.accept || (await options.accept(this))) return;
         lastError = new Error(`connected, but still waiting for ${options.awaiting ?? 'the machine to be ready'}`);
       } catch (error) {
@@ -272,10 +274,11 @@ export class SshConnection {
     );
   }
 
-  async #attempt(readyTimeoutMs: number): Promise<Client> {
+  async #attempt(socket: Socket, readyTimeoutMs: number): Promise<Client> {
     const client = new ssh2.Client();
     let offered: string | undefined;
     const config: ConnectConfig = {
+      sock: socket,
       host: this.target.host,
       port: this.target.port,
       username: this.target.username,
@@ -401,6 +404,54 @@ export class SshConnection {
   }
 }
 
+/**
+ * A TCP connection on which sshd has begun to speak (its `SSH-2.0-...` line waits unread in the
+ * socket, for ssh2 to read as its first data). A new try every second, each waiting up to `waitMs`:
+ * while a QEMU guest boots its user network accepts connections that then hang until a
+ * retransmitted SYN reaches the guest, so one try at a time would wait out each hung one, while
+ * an sshd that is only slow still gets its full wait.
+ */
+function socketWithSshBanner(host: string, port: number, waitMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const tries = new Set<Socket>();
+    let lastError: Error = new Error(`no SSH banner within ${waitMs} ms`);
+    let settled = false;
+    const settle = (winner: Socket | undefined) => {
+      settled = true;
+      clearInterval(ticker);
+      clearTimeout(budget);
+      for (const socket of tries) if (socket !== winner) socket.destroy();
+      tries.clear();
+      if (winner) resolve(winner);
+      else reject(lastError);
+    };
+    const launch = () => {
+      const socket = connectTcp({ host, port });
+      tries.add(socket);
+      const drop = (error: Error) => {
+        socket.removeAllListeners();
+        socket.on('error', () => {});
+        socket.destroy();
+        tries.delete(socket);
+        lastError = error;
+      };
+      socket.once('error', drop);
+      socket.once('close', () => drop(new Error('the connection closed before sshd said anything')));
+      socket.on('readable', () => {
+        // Readable at the end of the stream (a guest port nothing listens on yet): reading lets
+        // 'close' follow; only data is an answer.
+        if (socket.readableLength === 0) return void socket.read();
+        socket.removeAllListeners();
+        if (settled) socket.destroy();
+        else settle(socket);
+      });
+    };
+    const ticker = setInterval(launch, 1000);
+    const budget = setTimeout(() => settle(undefined), waitMs);
+    launch();
+  });
+}
+
 /** Marks every process of one exec (children inherit it), so a timeout can find and kill them all. */
 export const EXEC_ID_VARIABLE = 'UPGRADE_HARNESS_EXEC_ID';
 
@@ -424,6 +475,13 @@ export function remoteCommandLine(command: readonly string[], env: Record<string
 /** The OpenSSH form of a key's fingerprint: SHA256 of the key blob, base64 without padding. */
 export function fingerprintOf(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** `SHA256:...` of an OpenSSH public key line (`ssh-ed25519 AAAA... comment`), as ssh-keygen -l prints it. */
+export function openSshFingerprint(publicKeyLine: string): string {
+  const blob = publicKeyLine.trim().split(/\s+/)[1];
+  if (!blob) throw new TypeError(`not an OpenSSH public key: ${publicKeyLine.slice(0, 40)}`);
+  return fingerprintOf(Buffer.from(blob, 'base64'));
 }
 
 function sftpCall(call: (done: (error?: Error | null) => void) => void, doing: string): Promise<void> {
