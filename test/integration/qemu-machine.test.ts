@@ -12,6 +12,7 @@ import { InfrastructureError } from '../../harness/errors.ts';
 import { buildQemuImage, type QemuImage } from '../../harness/platforms/vm/machines/qemu-image.ts';
 import { QEMU_INSTALL_HINT, startQemuMachine, type QemuMachine } from '../../harness/platforms/vm/machines/qemu-machine.ts';
 import { labelledProcesses } from '../../harness/runner/leftovers.ts';
+import { holdRunLease } from '../../harness/runner/run-lease.ts';
 import { onPath } from '../../harness/tools/on-path.ts';
 import { makeTempFolder } from '../../harness/util/temp-folder.ts';
 import { waitFor } from '../../harness/util/wait-for.ts';
@@ -30,8 +31,11 @@ describe.skipIf(missing !== null)('qemu machine: a TCG virtual machine from the 
   let dir: string;
   let image: QemuImage;
   let machine: QemuMachine;
+  // As a real run holds one: a `gc` elsewhere (another suite) leaves this run's QEMU alone.
+  let lease: AsyncDisposable | undefined;
 
   beforeAll(async () => {
+    lease = await holdRunLease(runId);
     dir = await makeTempFolder('uh-qemu-machine-');
     image = await buildQemuImage({ onProgress: (step) => console.log(`qemu image: ${step}`) });
     console.log(`qemu image ${image.built ? `built in ${image.durationMs} ms` : 'cached'}: ${image.dir}`);
@@ -43,6 +47,7 @@ describe.skipIf(missing !== null)('qemu machine: a TCG virtual machine from the 
   afterAll(async () => {
     await machine?.destroy();
     if (dir) await rm(dir, { recursive: true, force: true });
+    await lease?.[Symbol.asyncDispose]();
   }, 60_000);
 
   it('runs its own Debian kernel, not the host one', async () => {
