@@ -13,6 +13,7 @@ import type { MethodContext } from '../../harness/methods/upgrade-method.ts';
 import { dockerUnavailableReason } from '../../harness/platforms/docker/docker-runtime.ts';
 import { platformFor } from '../../harness/platforms/index.ts';
 import { provisionContext } from '../support/provision-context.ts';
+import { holdRunLease } from '../../harness/runner/run-lease.ts';
 import { startCellNetwork } from '../../harness/platforms/docker/cell-network.ts';
 import { dockerLabels } from '../../harness/platforms/docker/docker-labels.ts';
 import { mustRun } from '../../harness/platforms/vm/machine.ts';
@@ -105,6 +106,8 @@ async function timed(once: () => Promise<number>, count = runs): Promise<number[
   return times;
 }
 
+// Machines carry the bench's run id; a lease keeps a gc elsewhere from taking them for leftovers.
+await using _lease = await holdRunLease(`bench-${process.pid}`);
 console.log(`provision: network, database, 2 replicas, front door, all healthy; ${runs} runs each`);
 const unavailable = await dockerUnavailableReason();
 if (unavailable) console.log(`docker  skipped: no daemon answers (${unavailable.split('\n')[0]})`);

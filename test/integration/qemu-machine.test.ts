@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfrastructureError } from '../../harness/errors.ts';
 import { buildQemuImage, type QemuImage } from '../../harness/platforms/vm/machines/qemu-image.ts';
 import { QEMU_INSTALL_HINT, startQemuMachine, type QemuMachine } from '../../harness/platforms/vm/machines/qemu-machine.ts';
+import { openSshFingerprint } from '../../harness/platforms/vm/machines/ssh-connection.ts';
 import { labelledProcesses } from '../../harness/runner/leftovers.ts';
 import { holdRunLease } from '../../harness/runner/run-lease.ts';
 import { onPath } from '../../harness/tools/on-path.ts';
@@ -59,7 +60,13 @@ describe.skipIf(missing !== null)('qemu machine: a TCG virtual machine from the 
     expect(machine.address).toBe('127.0.0.1');
     // What the lead's package tests rely on: node present, PostgreSQL installed but not started at boot.
     expect((await machine.exec(['node', '--version'])).exitCode).toBe(0);
-    expect((await machine.exec(['systemctl', 'is-enabled', 'postgresql'])).stdout.trim()).toBe('disabled');
+    expect((await machine.exec(['systemctl', 'is-enabled', 'postgresql', 'haproxy'])).stdout).toBe('disabled\ndisabled\n');
+  });
+
+  it('has an SSH host key of its own, the one the harness pinned before it booted', async () => {
+    const hostKey = (await machine.exec(['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).stdout;
+    expect(openSshFingerprint(hostKey)).toBe(machine.hostKeyFingerprint);
+    expect(machine.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
   it('is found by gc: the QEMU process carries the run label, the work folder its owner file', async () => {

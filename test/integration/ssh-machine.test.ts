@@ -159,6 +159,22 @@ describe.skipIf(reason !== null)('ssh machine: a machine reached over SSH', () =
     await expect(firstLine(closed)).rejects.toThrow();
   });
 
+  it('many commands at once, amid forwarded connections churning on the same session, all keep their exit status', async () => {
+    // More commands than sshd's MaxSessions (10) wait their turn; quick ones amid many short
+    // forwarded connections get their exit status in the same turn as their channel's confirmation.
+    const port = await root.connection.forward(22);
+    let stop = false;
+    const churn = async () => {
+      while (!stop) await firstLine(port).catch(() => '');
+    };
+    const churners = Array.from({ length: 10 }, churn);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => root.exec(['echo', String(i)]).catch((error: unknown) => error)));
+    stop = true;
+    await Promise.all(churners);
+    expect(results.filter((result) => result instanceof Error)).toEqual([]);
+    expect(results.map((result) => (result as { stdout: string }).stdout)).toEqual(Array.from({ length: 100 }, (_, i) => `${i}\n`));
+  });
+
   it('reconnects on the next command when the session dropped (sshd restarted)', async () => {
     const machine = await login('root');
     await docker(['restart', '-t', '1', container]);

@@ -45,6 +45,20 @@ export const IMAGE_PACKAGES = [
  */
 export const HOST_KEY_FW_CFG = 'opt/upgrade-harness/ssh_host_ed25519_key';
 
+/** Installs the machine's host key before sshd starts; without one (QEMU run by hand) the image's own stays. */
+const HOST_KEY_UNIT = `[Unit]
+Description=SSH host key from the harness (QEMU fw_cfg)
+Before=ssh.service
+
+[Service]
+Type=oneshot
+# $$: systemd would expand $key itself.
+ExecStart=/bin/sh -c 'modprobe qemu_fw_cfg; key=/sys/firmware/qemu_fw_cfg/by_name/${HOST_KEY_FW_CFG}/raw; if [ -r $$key ]; then install -m 600 $$key /etc/ssh/ssh_host_ed25519_key && ssh-keygen -y -f /etc/ssh/ssh_host_ed25519_key > /etc/ssh/ssh_host_ed25519_key.pub; fi'
+
+[Install]
+WantedBy=ssh.service
+`;
+
 export const IMAGE_HOSTNAME = 'upgrade-harness-vm';
 
 /** Files written into the root file system; part of the inputs hash, so editing one rebuilds. */
@@ -64,12 +78,7 @@ const ROOTFS_FILES: Record<string, string> = {
   // driver, which takes seconds to unpack on an emulated CPU.
   'etc/initramfs-tools/conf.d/upgrade-harness': 'MODULES=list\n',
   'etc/initramfs-tools/modules': 'virtio_pci\nvirtio_blk\next4\n',
-  'etc/systemd/system/upgrade-harness-host-key.service':
-    // ($$: systemd would expand $key itself.)
-    '[Unit]\nDescription=SSH host key from the harness (QEMU fw_cfg)\nBefore=ssh.service\n\n[Service]\nType=oneshot\n' +
-    'ExecStart=/bin/sh -c \'modprobe qemu_fw_cfg; key=/sys/firmware/qemu_fw_cfg/by_name/' + HOST_KEY_FW_CFG + '/raw; ' +
-    'if [ -r $$key ]; then install -m 600 $$key /etc/ssh/ssh_host_ed25519_key && ssh-keygen -y -f /etc/ssh/ssh_host_ed25519_key > /etc/ssh/ssh_host_ed25519_key.pub; fi\'\n\n' +
-    '[Install]\nWantedBy=ssh.service\n',
+  'etc/systemd/system/upgrade-harness-host-key.service': HOST_KEY_UNIT,
   // Drivers udev would load for QEMU's PC hardware (floppy, IDE, wireless, nested KVM) that a
   // test machine never uses: each costs a second or more of boot on an emulated CPU.
   'etc/modprobe.d/upgrade-harness-blacklist.conf': ['floppy', 'cfg80211', 'kvm', 'kvm_amd', 'kvm_intel', 'pcspkr', 'ata_piix', 'ata_generic', 'i2c_piix4', 'serio_raw', 'ccp']
@@ -165,7 +174,7 @@ export async function buildQemuImage(options: BuildQemuImageOptions = {}): Promi
   if (process.getuid?.() !== 0) {
     throw new InfrastructureError('building the QEMU machine image needs root (debootstrap, chroot)', {
       code: 'NEEDS_ROOT',
-      hint: `run the build as root once (sudo); it is cached in ${dir} and machines boot from it without root`,
+      hint: `run \`upgrade-harness images build\` as root once; machines then boot from the cached image (${dir}) without root`,
     });
   }
   await mkdir(cache, { recursive: true });
@@ -181,6 +190,7 @@ export async function buildQemuImage(options: BuildQemuImageOptions = {}): Promi
   } finally {
     await removeBuildFolder(work);
   }
+  await removeOtherImages(cache, dir);
   progress(`image ready in ${dir}`);
   return done(true);
 }
@@ -256,6 +266,16 @@ async function moveIntoPlace(work: string, dir: string, force: boolean): Promise
     if ((error.code === 'ENOTEMPTY' || error.code === 'EEXIST') && (await qemuImageStatus()).built) return;
     throw new InfrastructureError(`cannot move the built image into ${dir}: ${error.message}`, { code: 'QEMU_IMAGE_BUILD', cause: error });
   });
+}
+
+/**
+ * Images of earlier recipes (a harness upgrade changed it) or mirrors: over a GiB each, and
+ * nothing boots them any more. A machine still running on one keeps its open disk.
+ */
+async function removeOtherImages(cache: string, keep: string): Promise<void> {
+  for (const entry of await readdir(cache)) {
+    if (entry.startsWith('qemu-') && join(cache, entry) !== keep) await rm(join(cache, entry), { recursive: true, force: true });
+  }
 }
 
 /** .building folders whose builder is gone (killed mid-build): several GiB each. */

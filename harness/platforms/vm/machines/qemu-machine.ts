@@ -1,6 +1,7 @@
 // A real virtual machine: its own kernel, systemd and reboots, for upgrades a container cannot
 // show (a package that needs a reboot, a kernel module, a boot-time service order). QEMU with TCG,
-// because KVM is often missing (CI runners, nested VMs); a boot to SSH takes about 20-30 s then.
+// because KVM is often missing (CI runners, nested VMs); a boot to SSH takes about 20 s then on
+// one emulated CPU (30 s on a busy 2-core runner), a reboot about 30 s.
 //
 // Each machine boots a copy-on-write overlay of the cached image (qemu-image.ts) from a work
 // folder marked for gc; the QEMU process carries the run's label in its environment, so gc kills
@@ -61,7 +62,7 @@ export async function startQemuMachine(options: StartQemuMachineOptions): Promis
     const args = qemuArguments({ ...options, overlay, hostKey, sshPort, qmpSocket: monitor.socketPath });
     const { child } = await spawnQemu(args, options);
     machine = new QemuMachine(options, { workDir, sshPort, hostKeyFingerprint, monitor, child });
-    await machine.connect();
+    await machine.awaitBoot();
     return machine;
   } catch (error) {
     if (machine) await machine.destroy();
@@ -85,7 +86,7 @@ interface QemuArgumentsInput {
 /** The whole command line, as tests and the report quote it. */
 export function qemuArguments(input: QemuArgumentsInput): string[] {
   return [
-    '-name', input.name,
+    '-name', qemuOption(input.name),
     '-accel', 'tcg',
     '-m', String(input.memoryMb),
     '-smp', '1',
@@ -157,8 +158,9 @@ export class QemuMachine implements Machine {
   readonly sshPort: number;
   readonly pid: number;
   readonly logFile: string;
+  /** The SSH host key made for this machine (`SHA256:...`), pinned from the first connection. */
+  readonly hostKeyFingerprint: string;
   readonly #image: QemuImage;
-  readonly #hostKeyFingerprint: string;
   readonly #bootTimeoutMs: number;
   readonly #signal: AbortSignal | undefined;
   readonly #monitor: QemuMonitor;
@@ -177,7 +179,7 @@ export class QemuMachine implements Machine {
     this.#signal = options.signal;
     this.workDir = started.workDir;
     this.sshPort = started.sshPort;
-    this.#hostKeyFingerprint = started.hostKeyFingerprint;
+    this.hostKeyFingerprint = started.hostKeyFingerprint;
     this.#monitor = started.monitor;
     this.#child = started.child;
     this.pid = started.child.pid ?? 0;
@@ -188,8 +190,8 @@ export class QemuMachine implements Machine {
     return this.#exit === undefined;
   }
 
-  /** Waits for the first boot: SSH with the image's host key. */
-  async connect(): Promise<void> {
+  /** Waits for the first boot: root logs in over SSH, and the guest shows the host key made for it. */
+  async awaitBoot(): Promise<void> {
     const privateKey = await readFile(this.#image.privateKeyFile);
     try {
       this.#connection = await SshConnection.open({
@@ -199,7 +201,7 @@ export class QemuMachine implements Machine {
         username: 'root',
         privateKey,
         // Made for this machine before it booted: even the first connection is checked.
-        hostKeyFingerprint: this.#hostKeyFingerprint,
+        hostKeyFingerprint: this.hostKeyFingerprint,
         connectTimeoutMs: this.#bootTimeoutMs,
         signal: this.#signal,
         giveUp: () => this.#exitedError(),

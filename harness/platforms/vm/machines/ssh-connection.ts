@@ -3,7 +3,7 @@
 // TCP forwards. The machines' own methods (ssh-machine.ts, qemu-machine.ts) speak through it.
 //
 // Host keys: the harness has no known_hosts to check a fresh VM or a user's server against, so it
-// trusts the key of the first connection (or one given, e.g. the key baked into the QEMU image)
+// trusts the key of the first connection (or one given: a QEMU machine's, made before it boots)
 // and pins it for the connection's lifetime. A reconnect - after a reboot, or when sshd restarted
 // - that meets a different key is refused: another machine now answers at that address (a port
 // reused by another VM, an address moved), and the rest of an upgrade must not run on it.
@@ -13,6 +13,7 @@ import { connect as connectTcp, createServer, type Server, type Socket } from 'n
 import { constants } from 'node:os';
 import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit from 'p-limit';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { InfrastructureError, WaitTimeoutError } from '../../../errors.ts';
 import { shellQuote } from '../../../util/shell-quote.ts';
@@ -45,6 +46,16 @@ export interface SshConnectOptions extends SshTarget {
 export interface SshExecOptions extends ExecOptions {
   /** Words before the command and its environment, e.g. ['sudo', '-n', '--']; a timeout's kill runs through them too. */
   prefix?: readonly string[];
+  /** Not counted against the session limit (the kill of a command that holds a session). */
+  outsideLimit?: boolean;
+}
+
+interface RunningExec {
+  command: readonly string[];
+  options: SshExecOptions;
+  /** The mark in the program's environment that a kill finds it by. */
+  execId: string;
+  prefix: readonly string[];
 }
 
 export interface ReconnectOptions {
@@ -61,6 +72,13 @@ export interface ReconnectOptions {
 const ON_DEMAND_RECONNECT_MS = 30_000;
 const RETRY_INTERVAL_MS = 500;
 const PERMANENT = new Set(['SSH_HOST_KEY_CHANGED', 'SSH_AUTH_FAILED', 'SSH_CLOSED']);
+/**
+ * Commands running at once on one connection. sshd refuses sessions past its MaxSessions (10 by
+ * default, SFTP's included); callers that run many commands side by side wait their turn instead.
+ */
+const CONCURRENT_COMMANDS = 8;
+/** Tries to open a session sshd refused (about 12 s in all, backing off). */
+const SESSION_RETRIES = 16;
 
 export class SshConnection {
   readonly target: SshTarget;
@@ -73,6 +91,7 @@ export class SshConnection {
   #closed = false;
   /** Inside reconnect(): a session lost meanwhile is that attempt's failure, not a reason to reconnect again. */
   #reconnecting = false;
+  readonly #sessions = pLimit(CONCURRENT_COMMANDS);
   readonly #listeners = new Set<Server>();
   readonly #sockets = new Set<Socket>();
 
@@ -150,54 +169,78 @@ export class SshConnection {
   async exec(command: readonly string[], options: SshExecOptions = {}): Promise<ExecResult> {
     if (command.length === 0) throw new TypeError('exec needs a program to run');
     options.signal?.throwIfAborted();
+    return options.outsideLimit ? this.#exec(command, options) : this.#sessions(() => this.#exec(command, options));
+  }
+
+  async #exec(command: readonly string[], options: SshExecOptions): Promise<ExecResult> {
+    options.signal?.throwIfAborted();
     const client = await this.#ensureConnected(options.signal);
     const execId = randomBytes(8).toString('hex');
     const prefix = options.prefix ?? [];
     const line = remoteCommandLine(command, options.env, execId, prefix);
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(line, (error, opened) => (error ? reject(this.#lost(`starting \`${command.join(' ')}\``, error)) : resolve(opened)));
-    });
     return new Promise<ExecResult>((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let exitCode: number | undefined;
-      let stopped: 'timeout' | 'abort' | undefined;
-      let finished = false;
-      let grace: NodeJS.Timeout | undefined;
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        clearTimeout(grace);
-        options.signal?.removeEventListener('abort', onAbort);
-        const out = Buffer.concat(stdout).toString('utf8');
-        const err = Buffer.concat(stderr).toString('utf8');
-        if (stopped === 'abort') reject(options.signal?.reason);
-        else if (stopped === 'timeout') resolve({ exitCode: 124, stdout: out, stderr: `${err}${err && !err.endsWith('\n') ? '\n' : ''}killed: ran past its timeout of ${options.timeoutMs} ms\n` });
-        else if (exitCode === undefined) reject(this.#lost(`running \`${command.join(' ')}\``, new Error('the channel closed without an exit status')));
-        else resolve({ exitCode, stdout: out, stderr: err });
+      const open = (attempt: number, on: Client) => {
+        // Everything is wired inside the callback, before it returns: ssh2 emits the exit status
+        // in the same turn when it came in the same packet batch as the channel's confirmation (a
+        // quick command on a busy connection), and an 'exit' listener added after an await misses it.
+        on.exec(line, (error, channel) => {
+          if (!error) return this.#collect(channel, { command, options, execId, prefix }, resolve, reject);
+          // sshd frees a finished session a moment after its channel closed (on its next loop), so
+          // a busy connection meets "no more sessions" now and then: a moment later it opens.
+          const retryOn = this.#client;
+          if (!isOpenFailure(error) || attempt >= SESSION_RETRIES || !retryOn) return reject(this.#sessionRefused(`\`${command.join(' ')}\``, error));
+          setTimeout(() => open(attempt + 1, retryOn), Math.min(1000, 25 * 2 ** attempt));
+        });
       };
-      const stop = (why: 'timeout' | 'abort') => {
-        stopped = why;
-        // On a channel of its own; the program's channel closes once the program is gone.
-        void this.exec(['sh', '-c', KILL_MARKED, 'sh', execId], { prefix, timeoutMs: 15_000 }).catch(() => {});
-        grace = setTimeout(() => {
-          channel.close();
-          finish();
-        }, 15_000);
-      };
-      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
-      const onAbort = () => stop('abort');
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      channel.on('exit', (code: number | null, signalName?: string) => {
-        exitCode = code ?? 128 + (constants.signals[`SIG${signalName ?? 'KILL'}` as NodeJS.Signals] ?? 9);
-      });
-      channel.on('close', finish);
-      // Always end stdin, so a program that reads it sees end of input instead of waiting forever.
-      channel.end(options.input ?? '');
+      open(0, client);
     });
+  }
+
+  /** Gathers a running command's output and exit; kills it on a timeout or an abort. */
+  #collect(channel: ClientChannel, run: RunningExec, resolve: (result: ExecResult) => void, reject: (error: unknown) => void): void {
+    const { command, options, execId, prefix } = run;
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let exitCode: number | undefined;
+    let stopped: 'timeout' | 'abort' | undefined;
+    let finished = false;
+    let grace: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      options.signal?.removeEventListener('abort', onAbort);
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (stopped === 'abort') reject(options.signal?.reason);
+      else if (stopped === 'timeout') resolve({ exitCode: 124, stdout: out, stderr: `${err}${err && !err.endsWith('\n') ? '\n' : ''}killed: ran past its timeout of ${options.timeoutMs} ms\n` });
+      else if (exitCode === undefined) reject(this.#lost(`running \`${command.join(' ')}\``, new Error('the channel closed without an exit status')));
+      else resolve({ exitCode, stdout: out, stderr: err });
+    };
+    const stop = (why: 'timeout' | 'abort') => {
+      if (stopped) return;
+      stopped = why;
+      // On a channel of its own, not waiting for a free one; the program's channel closes once
+      // the program is gone.
+      void this.exec(['sh', '-c', KILL_MARKED, 'sh', execId], { prefix, timeoutMs: 15_000, outsideLimit: true }).catch(() => {});
+      grace = setTimeout(() => {
+        channel.close();
+        finish();
+      }, 15_000);
+    };
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
+    const onAbort = () => stop('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // A program killed by a signal exits as a shell reports it: 128 + the signal's number.
+    channel.on('exit', (code: number | null, signalName?: string) => {
+      exitCode = code ?? 128 + (constants.signals[(signalName ?? 'SIGKILL') as NodeJS.Signals] ?? 9);
+    });
+    channel.on('close', finish);
+    // Always end stdin, so a program that reads it sees end of input instead of waiting forever.
+    channel.end(options.input ?? '');
   }
 
   /** Copies a local file (parents created); the mode defaults to the local file's. */
@@ -360,7 +403,13 @@ export class SshConnection {
     const client = this.#client;
     if (!client) return this.#ensureConnected().then(() => this.#sftpSession());
     this.#sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
-      client.sftp((error, sftp) => (error ? reject(this.#lost('starting SFTP', error)) : resolve(sftp)));
+      const open = (attempt: number) =>
+        client.sftp((error, sftp) => {
+          if (!error) return resolve(sftp);
+          if (!isOpenFailure(error) || attempt >= SESSION_RETRIES) return reject(this.#sessionRefused('SFTP', error));
+          setTimeout(() => open(attempt + 1), Math.min(1000, 25 * 2 ** attempt));
+        });
+      open(0);
     }).catch((error: unknown) => {
       this.#sftp = undefined;
       throw error;
@@ -384,6 +433,16 @@ export class SshConnection {
     return new InfrastructureError(`lost the SSH connection to ${this.what} while ${doing}: ${cause.message}`, {
       code: 'SSH_CONNECTION_LOST',
       hint: 'the machine went away (rebooted, crashed, out of memory): see its console or system log',
+      cause,
+    });
+  }
+
+  /** A channel the machine would not open: usually sshd's MaxSessions, else the connection is gone. */
+  #sessionRefused(what: string, cause: Error): InfrastructureError {
+    if (!isOpenFailure(cause)) return this.#lost(`starting ${what}`, cause);
+    return new InfrastructureError(`${this.what} refused a session for ${what}: ${cause.message}`, {
+      code: 'SSH_SESSION_REFUSED',
+      hint: "sshd's MaxSessions (default 10) limits the sessions of one connection: raise it in sshd_config, or run fewer commands at once",
       cause,
     });
   }
@@ -482,6 +541,11 @@ export function openSshFingerprint(publicKeyLine: string): string {
   const blob = publicKeyLine.trim().split(/\s+/)[1];
   if (!blob) throw new TypeError(`not an OpenSSH public key: ${publicKeyLine.slice(0, 40)}`);
   return fingerprintOf(Buffer.from(blob, 'base64'));
+}
+
+/** ssh2's words for a channel the server would not open (as opposed to a connection gone). */
+function isOpenFailure(error: Error): boolean {
+  return /channel open failure/i.test(error.message);
 }
 
 function sftpCall(call: (done: (error?: Error | null) => void) => void, doing: string): Promise<void> {

@@ -37,17 +37,8 @@ export class SshMachine implements Machine {
   readonly #viaSudo: boolean;
   readonly #rebootTimeoutMs: number;
   readonly #published = new Map<number, Promise<number>>();
-  /**
-   * Forwards go over a second SSH connection of their own: the probes' traffic opens and closes a
-   * channel per TCP connection (hundreds in an outage), and on a busy machine a command's channel
-   * sharing a connection with that churn was seen to close without its exit status. Apart, the
-   * commands cannot be disturbed by the traffic, nor the traffic delayed behind a copy.
-   */
-  #forwarding: Promise<SshConnection> | undefined;
-  readonly #openForwarding: () => Promise<SshConnection>;
 
-  private constructor(options: SshMachineOptions, connection: SshConnection, open: () => Promise<SshConnection>) {
-    this.#openForwarding = open;
+  private constructor(options: SshMachineOptions, connection: SshConnection) {
     this.name = options.name;
     this.role = options.role;
     this.address = options.address;
@@ -64,20 +55,17 @@ export class SshMachine implements Machine {
         cause,
       });
     });
-    const open = (hostKeyFingerprint = options.hostKeyFingerprint) =>
-      SshConnection.open({
-        what: `machine ${options.name} (${options.user}@${options.host}:${options.port ?? 22})`,
-        host: options.host,
-        port: options.port ?? 22,
-        username: options.user,
-        privateKey,
-        hostKeyFingerprint,
-        connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
-        signal: options.signal,
-      });
-    const connection = await open();
-    // The forwarding connection must meet the host key the first one pinned.
-    return new SshMachine(options, connection, () => open(connection.hostKeyFingerprint));
+    const connection = await SshConnection.open({
+      what: `machine ${options.name} (${options.user}@${options.host}:${options.port ?? 22})`,
+      host: options.host,
+      port: options.port ?? 22,
+      username: options.user,
+      privateKey,
+      hostKeyFingerprint: options.hostKeyFingerprint,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      signal: options.signal,
+    });
+    return new SshMachine(options, connection);
   }
 
   exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -104,8 +92,7 @@ export class SshMachine implements Machine {
   publish(port: number): Promise<number> {
     let published = this.#published.get(port);
     if (!published) {
-      this.#forwarding ??= this.#openForwarding();
-      published = this.#forwarding.then((forwarding) => forwarding.forward(port));
+      published = this.connection.forward(port);
       published.catch(() => this.#published.delete(port));
       this.#published.set(port, published);
     }
@@ -118,8 +105,6 @@ export class SshMachine implements Machine {
 
   /** Hangs up; the machine and what is on it stay. */
   async destroy(): Promise<void> {
-    const forwarding = await this.#forwarding?.catch(() => undefined);
-    await forwarding?.close();
     await this.connection.close();
   }
 
