@@ -12,6 +12,7 @@ const ASK_TIMEOUT_MS = 5000;
  */
 export async function verifyVersion(installation: Installation, trafficUrl: string | null, scenario: Scenario, expected: string): Promise<string[]> {
   const problems = await installation.problems(expected);
+  const platformSawProblems = problems.length > 0;
   const seen = new Map<string, number>();
   if (trafficUrl !== null) {
     for (let i = 0; i < SAMPLES_THROUGH_FRONT_DOOR; i++) {
@@ -24,7 +25,12 @@ export async function verifyVersion(installation: Installation, trafficUrl: stri
     if (what !== `served by ${expected}`) problems.push(`${count} of ${SAMPLES_THROUGH_FRONT_DOOR} requests through the front door: ${what}`);
   }
   if (problems.length > 0) {
-    throw new UpgradeFailedError(`verification of ${expected} failed: ${problems.join('; ')}`, { code: 'VERIFY_FAILED' });
+    // The platform saw every replica right and no sample was served by another version: what went
+    // wrong is answers that did not come in time, or a front door whose members' checks did not
+    // pass in time. A starved machine does that too, so the verdict looks at the run's health
+    // before it blames the product. A wrong version is never timing.
+    const timingDependent = !platformSawProblems && [...seen.keys()].every((what) => what === `served by ${expected}` || !what.startsWith('served by '));
+    throw new UpgradeFailedError(`verification of ${expected} failed: ${problems.join('; ')}`, { code: 'VERIFY_FAILED', timingDependent });
   }
   return [...seen.keys()];
 }

@@ -56,4 +56,17 @@ describe('verifyVersion', () => {
     );
     await expect(verifyVersion(healthy, base, scenario('/header'), '2.0.0')).rejects.toThrow('20 of 20 requests through the front door: served by 1.1.0');
   });
+
+  it('calls a failure that starvation can explain timing-dependent, and a wrong version or a broken replica never', async () => {
+    const timing = async (installation: Installation, path: string, expected: string) =>
+      verifyVersion(installation, base, scenario(path), expected).then(
+        () => null,
+        (error: { timingDependent?: boolean }) => error.timingDependent,
+      );
+    // The front door answering for members that are not ready (yet): a starved machine does that too.
+    expect(await timing(healthy, '/dropped', '1.1.0')).toBe(true);
+    expect(await timing(healthy, '/header', '2.0.0')).toBe(false);
+    const broken: Installation = { ...healthy, problems: async () => ['replica r2 exited'] };
+    expect(await timing(broken, '/dropped', '1.1.0')).toBe(false);
+  });
 });
