@@ -97,6 +97,19 @@ export interface Integrity {
   writesAcknowledged: number;
   writesLost: number;
   duplicates: number;
+  /** Why the lost writes count as lost; present when some were. */
+  lostBy?: LostWrites;
+  /** A few lost writes by key, each with why, e.g. "ledger-1a2b-17: not found in the answer". */
+  lostExamples?: string[];
+}
+
+export interface LostWrites {
+  /** The read-back found no such write (404, or the pointer did not resolve). */
+  notFound: number;
+  /** It found the key holding another value. */
+  differentValue: number;
+  /** The read-back failed (an error status, or no answer) after its retries. */
+  errorStatus: number;
 }
 
 export interface PhaseSpan {

@@ -1,5 +1,6 @@
 // What the rest of the harness sees of a matrix once it is loaded, validated and expanded:
 // fully resolved data, no defaults left to apply, paths absolute.
+import type { JsonType } from '../util/json-pointer.ts';
 
 export const platformNames = ['local', 'docker', 'kind', 'k3d', 'kubernetes', 'vm'] as const;
 export type PlatformName = (typeof platformNames)[number];
@@ -79,8 +80,11 @@ export interface ScenarioVersion {
   postMigrate?: CommandSpec;
   /** Kubernetes: this version's Helm values (merged over the chart's) and manifests (absolute path). */
   kubernetes?: { values: Record<string, unknown>; manifests?: string; image?: string };
-  /** How a rollback from this version gets its data back: `snapshot`, a backup taken before upgrading to it (platform vm). */
-  rollback?: { restore: 'snapshot' };
+  /**
+   * How a rollback from this version gets its data back: `restore: snapshot`, the state copied
+   * before upgrading to it (data folder and database); or `down`, a down-migration run first.
+   */
+  rollback?: { restore: 'snapshot' } | { down: CommandSpec };
 }
 
 /** The scenario's `kubernetes:` section, resolved: paths absolute, names checked. */
@@ -105,8 +109,33 @@ export interface KubernetesPackaging {
 }
 
 export interface HttpEndpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** May hold {{setup.NAME}} until the setup step ran (see fillProbes). */
   path: string;
+  /** Sent with every request; values may hold {{setup.NAME}}. */
+  headers?: Record<string, string>;
+}
+
+/** Where a replica tells its version: a header, a JSON pointer into the body, or (neither) X-App-Version else the body's `version`. */
+export interface VersionEndpoint {
+  path: string;
+  header?: string;
+  json?: string;
+}
+
+export interface ReadProbe extends HttpEndpoint {
+  /** What a right answer looks like; a wrong one is a `wrong-body` failure. */
+  expect?: { status?: number[]; json?: Record<string, JsonType> };
+}
+
+export interface WriteProbe extends HttpEndpoint {
+  /** Template with {{key}} and {{value}}; absent: JSON {"key", "value"}. */
+  body?: string;
+  /**
+   * GET `path` ({{key}} filled, URL-encoded) with the write's headers; `json` points at the value.
+   * Without a pointer the answer is {key, value} or a list of them.
+   */
+  readBack: { path: string; json?: string };
 }
 
 export interface BrowserJourney {
@@ -123,19 +152,23 @@ export interface Scenario {
   versions: ScenarioVersion[];
   /** Versions a path may not skip. */
   upgradeStops: string[];
-  endpoints: { health: string; ready: string; version: string };
+  endpoints: { health: string; ready: string; version: VersionEndpoint };
   probes: {
-    read: HttpEndpoint;
-    /** The write endpoint takes JSON {key, value} and must make it readable at read.path + '/' + key. */
-    write?: HttpEndpoint & { readBack: string };
+    read: ReadProbe;
+    /** Unique writes, each read back by the write ledger. */
+    write?: WriteProbe;
     /** The browser probe's journey: load `path`, fill the text inputs of `form` (a CSS selector) with a unique value, submit, expect the value on the resulting page. */
     browser?: BrowserJourney;
   };
   /** Seconds a replica may take to become ready, and to stop after SIGTERM before it is killed. */
   startTimeoutMs: number;
   stopGraceMs: number;
+  /** `none`: the app keeps its own state (in {{dataDir}}); no PostgreSQL is started. */
+  database: 'postgres' | 'none';
   /** Docker platform: the database image; absent means the harness's own (built by `images build`). */
   databaseImage?: string;
+  /** Runs once after the first version is ready, before traffic; its stdout (one JSON object) fills {{setup.NAME}}. */
+  setup?: CommandSpec;
   /** How the application is packaged for Kubernetes (platforms kind, k3d, kubernetes). */
   kubernetes?: KubernetesPackaging;
   /** The application as a Linux package (platform vm). */

@@ -1,5 +1,5 @@
 // Named rules that judge a matrix against its scenario: versions, their order, upgrade stops.
-import { isKubernetesPlatform, type Scenario } from './cell.ts';
+import { isKubernetesPlatform, type PlatformName, type Scenario } from './cell.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { hopsOf } from './hops.ts';
 import { scenarioIsPackagedForKubernetes } from './kubernetes-rules.ts';
@@ -88,7 +88,31 @@ export const browserHasJourney: CrossRule = (config, scenario) =>
     ? [{ path: ['probes', 'browser'], message: `scenario ${scenario.name} has no browser journey (probes.browser: { path, form }): add one, or drop the browser probe` }]
     : [];
 
+/**
+ * A setup step, a down-migration and a restored snapshot of the data folder are carried out where
+ * the harness starts the app's processes itself (local, docker). On Kubernetes and machines the
+ * app's state lives in its manifests or package, which the harness does not reach into (yet).
+ */
+export const lifecycleFitsPlatforms: CrossRule = (config, scenario) => {
+  const uses: { what: string; on: PlatformName[] }[] = [
+    ...(scenario.setup ? [{ what: 'a setup step (setup:)', on: ['local', 'docker'] satisfies PlatformName[] }] : []),
+    ...scenario.versions.flatMap((version) => {
+      const rollback = version.rollback;
+      if (!rollback) return [];
+      return 'down' in rollback
+        ? [{ what: `a down-migration (version ${version.version}: rollback.command)`, on: ['local', 'docker'] satisfies PlatformName[] }]
+        : [{ what: `a snapshot restore (version ${version.version}: rollback.restore)`, on: ['local', 'docker', 'vm'] satisfies PlatformName[] }];
+    }),
+  ];
+  return config.platforms.flatMap((platform, index) =>
+    uses
+      .filter((use) => !use.on.includes(platform))
+      .map((use) => ({ path: ['platforms', index], message: `scenario ${scenario.name} uses ${use.what}, which platform ${platform} does not carry out; run it on ${use.on.join(' or ')}` })),
+  );
+};
+
 export const crossRules: CrossRule[] = [
+  lifecycleFitsPlatforms,
   hopVersionsExist,
   hopsGoForward,
   hopsKeepUpgradeStops,

@@ -1,9 +1,34 @@
-// {{name}} placeholders in scenario commands. {{version}} is filled at load time; the rest
-// are filled by the platform that starts the program (it alone knows the port, host, ...).
+// {{name}} placeholders in scenario commands and probes. {{version}} is filled at load time; the
+// rest by whoever runs the program or sends the request (it alone knows the port, the data
+// folder, the setup step's output). Each place a scenario can hold text has its own set: a
+// placeholder that validates is one that gets filled there.
 
-export const loadTimePlaceholders = ['version'] as const;
-export const platformPlaceholders = ['port', 'host', 'databaseUrl', 'replica'] as const;
-export const knownPlaceholders: readonly string[] = [...loadTimePlaceholders, ...platformPlaceholders];
+/** Where text with placeholders sits in a scenario. */
+export type PlaceholderContext = 'run' | 'migration' | 'setup' | 'probe' | 'write-body' | 'read-back';
+
+const commandBase = ['version', 'host', 'dataDir'] as const;
+
+/** Names known in each context; `setup.` stands for any {{setup.NAME}}. */
+export function placeholdersFor(context: PlaceholderContext, database: boolean): readonly string[] {
+  const db = database ? ['databaseUrl'] : [];
+  switch (context) {
+    case 'run':
+      return [...commandBase, ...db, 'port', 'replica'];
+    case 'migration':
+      return [...commandBase, ...db];
+    case 'setup':
+      return [...commandBase, ...db, 'url'];
+    case 'probe':
+      return ['setup.'];
+    case 'write-body':
+      return ['setup.', 'key', 'value'];
+    case 'read-back':
+      return ['setup.', 'key'];
+  }
+}
+
+/** Every name any context knows, for messages that suggest a spelling. */
+export const allPlaceholders: readonly string[] = ['version', 'host', 'dataDir', 'databaseUrl', 'port', 'replica', 'url', 'setup.NAME', 'key', 'value'];
 
 const placeholderPattern = /\{\{([^{}]*)\}\}/g;
 

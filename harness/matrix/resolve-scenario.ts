@@ -13,19 +13,39 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     dir,
     versions: config.versions.map((entry, index) => resolveVersion(config, entry, index, file)),
     upgradeStops: config.upgradeStops,
-    endpoints: config.endpoints,
-    probes: {
-      read: config.probes.read,
-      ...(config.probes.write ? { write: config.probes.write } : {}),
-      ...(config.probes.browser ? { browser: config.probes.browser } : {}),
-    },
+    endpoints: { ...config.endpoints, version: typeof config.endpoints.version === 'string' ? { path: config.endpoints.version } : config.endpoints.version },
+    probes: resolveProbes(config.probes),
     startTimeoutMs: config.timeouts.startMs,
     stopGraceMs: config.timeouts.stopGraceMs,
+    database: config.database === 'none' ? 'none' : 'postgres',
   };
-  if (config.database) scenario.databaseImage = config.database.image;
+  if (typeof config.database === 'object') scenario.databaseImage = config.database.image;
+  if (config.setup) {
+    const first = config.versions[0]!.version;
+    scenario.setup = { ...resolveSpec(config.setup, {}, first, dir), origin: { file, field: 'setup' } };
+  }
   if (config.kubernetes) scenario.kubernetes = resolveKubernetes(config, dir);
   if (config.vm) scenario.vm = { ...config.vm.package, build: { command: config.vm.package.build.command, cwd: resolve(dir, config.vm.package.build.cwd) } };
   return scenario;
+}
+
+function resolveProbes(probes: ScenarioConfig['probes']): Scenario['probes'] {
+  const headers = (given: Record<string, string | number>) => Object.fromEntries(Object.entries(given).map(([name, value]) => [name, String(value)]));
+  const { write, browser } = probes;
+  return {
+    read: { ...probes.read, headers: headers(probes.read.headers) },
+    ...(write
+      ? {
+          write: {
+            ...write,
+            headers: headers(write.headers),
+            // The plain form: GET <readBack>/<key> answers {key, value}.
+            readBack: typeof write.readBack === 'string' ? { path: `${write.readBack}/{{key}}` } : write.readBack,
+          },
+        }
+      : {}),
+    ...(browser ? { browser } : {}),
+  };
 }
 
 function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPackaging {
@@ -67,7 +87,8 @@ function resolveVersion(config: ScenarioConfig, entry: VersionConfig, index: num
   if (local) run.local = toSpec(local, field(entry.run?.local, 'run.local'));
   const docker = pick(entry.run?.docker, config.defaults.run?.docker);
   if (docker) run.docker = resolveDocker(docker, entry.env ?? {}, entry.version);
-  const version: ScenarioVersion = { version: entry.version, run, ...(entry.rollback ? { rollback: { ...entry.rollback } } : {}) };
+  const version: ScenarioVersion = { version: entry.version, run };
+  if (entry.rollback) version.rollback = 'restore' in entry.rollback ? { restore: 'snapshot' } : { down: toSpec(entry.rollback, `versions[${index}].rollback`) };
   if (config.images) version.image = resolveImage(config.images.app, entry.version, dir);
   const preMigrate = pick(entry.preMigrate, config.defaults.preMigrate);
   const postMigrate = pick(entry.postMigrate, config.defaults.postMigrate);

@@ -3,7 +3,7 @@ import { runPlatforms } from './cell.ts';
 import { closest } from './did-you-mean.ts';
 import type { FoundIssue, PathSegment } from './found-issue.ts';
 import { kubernetesFilesExist } from './kubernetes-rules.ts';
-import { knownPlaceholders, placeholdersIn } from './placeholders.ts';
+import { allPlaceholders, placeholdersFor, placeholdersIn, type PlaceholderContext } from './placeholders.ts';
 import type { CommandSpecConfig, DockerRunConfig, ScenarioConfig } from './scenario-schema.ts';
 
 export function duplicateVersions(config: ScenarioConfig): FoundIssue[] {
@@ -26,13 +26,20 @@ export function upgradeStopsAreVersions(config: ScenarioConfig): FoundIssue[] {
   );
 }
 
+/** Every placeholder is one that is filled where it stands; probes' write body and read-back name their key. */
 export function unknownPlaceholders(config: ScenarioConfig): FoundIssue[] {
-  return commandSpecsIn(config).flatMap(({ spec, path }) => [
-    ...spec.command.flatMap((arg, index) => checkText(arg, [...path, 'command', index])),
-    ...('cwd' in spec ? checkText(spec.cwd, [...path, 'cwd']) : []),
-    ...('image' in spec ? checkText(spec.image, [...path, 'image']) : []),
-    ...Object.entries(spec.env).flatMap(([key, value]) => checkText(String(value), [...path, 'env', key])),
-  ]);
+  const database = config.database !== 'none';
+  const issues = textsIn(config).flatMap(({ text, path, context }) => checkText(text, path, context, database));
+  const write = config.probes.write;
+  if (write?.body !== undefined) {
+    for (const needed of ['key', 'value']) {
+      if (!placeholdersIn(write.body).includes(needed)) issues.push({ path: ['probes', 'write', 'body'], message: `the write body must hold {{${needed}}}: each write is unique, and its value is read back` });
+    }
+  }
+  if (write && typeof write.readBack === 'object' && !placeholdersIn(write.readBack.path).includes('key')) {
+    issues.push({ path: ['probes', 'write', 'readBack', 'path'], message: 'the read-back path must hold {{key}}, e.g. /api/notes?title={{key}}' });
+  }
+  return issues;
 }
 
 /** A version no platform can start is a mistake whatever the matrix says. */
@@ -54,28 +61,68 @@ export function everyVersionRuns(config: ScenarioConfig): FoundIssue[] {
 
 export const scenarioRules = [duplicateVersions, upgradeStopsAreVersions, unknownPlaceholders, everyVersionRuns, kubernetesFilesExist];
 
-function checkText(text: string, path: PathSegment[]): FoundIssue[] {
+const contextWords: Record<PlaceholderContext, string> = {
+  run: 'run commands',
+  migration: 'migrations (no replica runs them)',
+  setup: 'the setup step',
+  probe: 'probe paths and headers',
+  'write-body': 'the write body',
+  'read-back': 'the read-back path',
+};
+
+function checkText(text: string, path: PathSegment[], context: PlaceholderContext, database: boolean): FoundIssue[] {
+  const known = placeholdersFor(context, database);
+  const knownHere = (name: string) => known.includes(name) || (known.includes('setup.') && /^setup\.[A-Za-z_][\w-]*$/.test(name));
   return placeholdersIn(text)
-    .filter((name) => !knownPlaceholders.includes(name))
+    .filter((name) => !knownHere(name))
     .map((name) => {
-      const match = closest(name.trim(), knownPlaceholders);
-      const fix = match !== undefined ? `did you mean {{${match}}}?` : `known: ${knownPlaceholders.map((known) => `{{${known}}}`).join(', ')}`;
+      const listed = known.map((entry) => (entry === 'setup.' ? '{{setup.NAME}}' : `{{${entry}}}`)).join(', ');
+      if (name === 'databaseUrl' && !database) return { path, message: `{{databaseUrl}} is not filled: the scenario says database: none (no PostgreSQL is started); known here: ${listed}` };
+      if (allPlaceholders.includes(name) || (name.startsWith('setup.') && known.length > 0)) {
+        return { path, message: `{{${name}}} is not filled in ${contextWords[context]}; known here: ${listed}` };
+      }
+      const match = closest(name.trim(), allPlaceholders.filter((entry) => knownHere(entry === 'setup.NAME' ? 'setup.x' : entry)));
+      const fix = match !== undefined ? `did you mean {{${match}}}?` : `known here: ${listed}`;
       return { path, message: `unknown placeholder {{${name}}}; ${fix}` };
     });
 }
 
-function commandSpecsIn(config: ScenarioConfig): { spec: CommandSpecConfig | DockerRunConfig; path: PathSegment[] }[] {
-  const specs: { spec: CommandSpecConfig | DockerRunConfig; path: PathSegment[] }[] = [];
-  const add = (spec: CommandSpecConfig | DockerRunConfig | null | undefined, path: PathSegment[]) => {
-    if (spec) specs.push({ spec, path });
+interface PlacedText {
+  text: string;
+  path: PathSegment[];
+  context: PlaceholderContext;
+}
+
+/** Every text of the scenario that may hold placeholders, with where it is and what fills it. */
+function textsIn(config: ScenarioConfig): PlacedText[] {
+  const texts: PlacedText[] = [];
+  const add = (spec: CommandSpecConfig | DockerRunConfig | null | undefined, path: PathSegment[], context: PlaceholderContext) => {
+    if (!spec) return;
+    spec.command.forEach((arg, index) => texts.push({ text: arg, path: [...path, 'command', index], context }));
+    if ('cwd' in spec) texts.push({ text: spec.cwd, path: [...path, 'cwd'], context });
+    if ('image' in spec) texts.push({ text: spec.image, path: [...path, 'image'], context });
+    for (const [key, value] of Object.entries(spec.env)) texts.push({ text: String(value), path: [...path, 'env', key], context });
   };
-  for (const platform of runPlatforms) add(config.defaults.run?.[platform], ['defaults', 'run', platform]);
-  add(config.defaults.preMigrate, ['defaults', 'preMigrate']);
-  add(config.defaults.postMigrate, ['defaults', 'postMigrate']);
+  for (const platform of runPlatforms) add(config.defaults.run?.[platform], ['defaults', 'run', platform], 'run');
+  add(config.defaults.preMigrate, ['defaults', 'preMigrate'], 'migration');
+  add(config.defaults.postMigrate, ['defaults', 'postMigrate'], 'migration');
   config.versions.forEach((entry, index) => {
-    for (const platform of runPlatforms) add(entry.run?.[platform], ['versions', index, 'run', platform]);
-    add(entry.preMigrate, ['versions', index, 'preMigrate']);
-    add(entry.postMigrate, ['versions', index, 'postMigrate']);
+    for (const platform of runPlatforms) add(entry.run?.[platform], ['versions', index, 'run', platform], 'run');
+    add(entry.preMigrate, ['versions', index, 'preMigrate'], 'migration');
+    add(entry.postMigrate, ['versions', index, 'postMigrate'], 'migration');
+    if (entry.rollback && 'command' in entry.rollback) add(entry.rollback, ['versions', index, 'rollback'], 'migration');
   });
-  return specs;
+  add(config.setup, ['setup'], 'setup');
+  const { read, write } = config.probes;
+  const probe = (endpoint: { path: string; headers: Record<string, string | number> }, name: string) => {
+    texts.push({ text: endpoint.path, path: ['probes', name, 'path'], context: 'probe' });
+    for (const [header, value] of Object.entries(endpoint.headers)) texts.push({ text: String(value), path: ['probes', name, 'headers', header], context: 'probe' });
+  };
+  probe(read, 'read');
+  if (write) {
+    probe(write, 'write');
+    if (write.body !== undefined) texts.push({ text: write.body, path: ['probes', 'write', 'body'], context: 'write-body' });
+    if (typeof write.readBack === 'object') texts.push({ text: write.readBack.path, path: ['probes', 'write', 'readBack', 'path'], context: 'read-back' });
+  }
+  return texts;
 }

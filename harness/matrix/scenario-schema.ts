@@ -4,11 +4,8 @@ import { runPlatforms } from './cell.ts';
 import { kubernetesScenarioSchema, kubernetesVersionSchema } from './kubernetes-scenario-schema.ts';
 import { vmScenarioSchema } from './vm-scenario-schema.ts';
 import { durationMs } from './duration-schema.ts';
+import { endpointsSchema, probesSchema } from './probe-schema.ts';
 import { versionSchema } from './version-schema.ts';
-
-const httpPath = z.string().startsWith('/', 'must start with "/"');
-
-const endpointSchema = z.strictObject({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE']), path: httpPath });
 
 /** Numbers and booleans are accepted because YAML turns an unquoted 8080 or true into one. */
 export const envSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -19,7 +16,7 @@ export const commandSpecSchema = z
     cwd: z.string().default('.').meta({ description: 'Relative to the scenario file' }),
     env: envSchema.default({}),
   })
-  .meta({ id: 'command', description: 'Placeholders: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}' });
+  .meta({ id: 'command', description: 'Placeholders: {{version}}, {{host}}, {{databaseUrl}}, {{dataDir}}; run commands also {{port}} and {{replica}}; setup also {{url}}' });
 
 export const dockerRunSchema = z
   .strictObject({
@@ -28,7 +25,7 @@ export const dockerRunSchema = z
     command: z.array(z.string().min(1)).default([]).meta({ description: "Replaces the image's command; runs in the image's working folder" }),
     env: envSchema.default({}),
   })
-  .meta({ id: 'dockerRun', description: 'Placeholders: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}' });
+  .meta({ id: 'dockerRun', description: 'Placeholders: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}, {{dataDir}} (the cell\'s data folder, mounted in every container)' });
 
 /** `nullable` lets a version say "not on this platform" where defaults say otherwise. */
 function runSchema(nullable: boolean) {
@@ -51,14 +48,6 @@ export const imageBuildSchema = z
   })
   .meta({ id: 'imageBuild', description: 'How `upgrade-harness images build` builds the app image of every version' });
 
-/** The browser probe's journey: load a page, fill its form's text inputs with a unique value, submit, expect the value on the resulting page. */
-const browserJourneySchema = z
-  .strictObject({
-    path: httpPath.default('/').meta({ description: 'Page holding the form' }),
-    form: z.string().min(1).default('form').meta({ description: 'CSS selector of the form to fill and submit' }),
-  })
-  .meta({ id: 'browserJourney', description: 'Browser probe: load path, fill every text input of the form with a unique value, submit, expect that value in the resulting page' });
-
 const versionEntrySchema = z.strictObject({
   version: versionSchema,
   env: envSchema.optional().meta({ description: 'Merged into the env of run.*, preMigrate and postMigrate' }),
@@ -67,21 +56,25 @@ const versionEntrySchema = z.strictObject({
   postMigrate: commandSpecSchema.nullable().optional(),
   kubernetes: kubernetesVersionSchema.optional(),
   rollback: z
-    .strictObject({ restore: z.literal('snapshot') })
+    .union([
+      z.strictObject({ restore: z.literal('snapshot') }).meta({
+        description: "This version's migrations cannot be undone: the harness copies the state (data folder, database) before upgrading to it, and a rollback from it stops it, restores the copy and starts the old version",
+      }),
+      commandSpecSchema.meta({ description: "A down-migration, run before the rollback from this version moves the replicas back; placeholders as in migrations" }),
+    ])
     .optional()
-    .meta({ description: "restore: snapshot - this version's migrations cannot be undone: the harness backs the database up before upgrading to it, and a rollback from it restores that backup (platform vm)" }),
+    .meta({ description: 'How a rollback from this version gets its data back: restore: snapshot, or a down-migration command' }),
 });
 
 export const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, dot, dash and underscore').max(100, 'at most 100 characters'),
     description: z.string().optional(),
-    endpoints: z.strictObject({ health: httpPath, ready: httpPath, version: httpPath }),
-    probes: z.strictObject({
-      read: endpointSchema,
-      write: endpointSchema.extend({ readBack: httpPath }).optional(),
-      browser: browserJourneySchema.optional(),
-    }),
+    endpoints: endpointsSchema,
+    probes: probesSchema,
+    setup: commandSpecSchema
+      .optional()
+      .meta({ description: 'Runs once after the first version is installed and ready, before traffic; its standard output, one JSON object, fills {{setup.NAME}} in the probes. Placeholders as in migrations, and {{url}} (the front door)' }),
     timeouts: z
       .strictObject({ startMs: durationMs(1).default(15_000), stopGraceMs: durationMs(0).default(5000) })
       .prefault({}),
@@ -99,9 +92,14 @@ export const scenarioSchema = z
     vm: vmScenarioSchema.optional(),
     images: z.strictObject({ app: imageBuildSchema }).optional().meta({ description: 'Docker platform: images built locally' }),
     database: z
-      .strictObject({ image: z.string().min(1).meta({ description: 'e.g. postgres:16 (needs a registry); default: the image `images build` makes' }) })
-      .optional()
-      .meta({ description: 'Docker platform: the PostgreSQL image (honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB)' }),
+      .union([
+        z.enum(['postgres', 'none']),
+        z.strictObject({ image: z.string().min(1).meta({ description: 'e.g. postgres:16 (needs a registry); default: the image `images build` makes' }) }).meta({
+          description: 'PostgreSQL from this image on the docker platform (honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB)',
+        }),
+      ])
+      .default('postgres')
+      .meta({ description: 'postgres (the default: a PostgreSQL per cell, {{databaseUrl}}), none (the app keeps its own state, e.g. in {{dataDir}}), or { image } for docker' }),
   })
   .meta({ title: 'upgrade-harness scenario', description: 'An application under test' });
 

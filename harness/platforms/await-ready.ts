@@ -37,6 +37,18 @@ export async function awaitReady(replica: Replica, options: ReadinessOptions): P
   }
 }
 
+/** Why a replica that was ready is not any more (it died, its ready endpoint fails), or null while it is. */
+export async function readinessProblem(replica: Replica, readyPath: string): Promise<string | null> {
+  if (!replica.running) return 'it is no longer running';
+  try {
+    const response = await fetch(replica.url + readyPath, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.status === 200 ? null : `${readyPath} answers HTTP ${response.status}`;
+  } catch (error) {
+    return `${readyPath} does not answer (${error instanceof Error && error.name === 'TimeoutError' ? 'no answer within 2000 ms' : 'connection failed'})`;
+  }
+}
+
 async function answersReady(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
   await response.body?.cancel();

@@ -1,4 +1,4 @@
-import type { Cell, PlatformName } from '../matrix/cell.ts';
+import type { Cell, CommandSpec, PlatformName } from '../matrix/cell.ts';
 import type { MethodContext } from '../methods/upgrade-method.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import type { EnvironmentFacts } from '../results.ts';
@@ -55,6 +55,12 @@ export interface Environment extends AsyncDisposable {
   describe?(): string[];
   /** What the environment is made of, for results.json (the machines of a fleet and their kernels). */
   facts?(): Promise<EnvironmentFacts>;
+  /**
+   * Runs the scenario's setup command once the first version serves, where the app's commands run
+   * ({{dataDir}}, {{databaseUrl}}, {{url}} filled); resolves to its standard output. A failure is
+   * an InfrastructureError quoting its log. Platforms without it refuse `setup` in the matrix rules.
+   */
+  runSetup?(spec: CommandSpec): Promise<string>;
 }
 
 /** One application installed in an environment, moved between versions by the cell's method. */
@@ -81,12 +87,22 @@ export interface ComponentIdentity {
   identity: string;
 }
 
+/** Pre- and post-deployment migrations, and a version's down-migration (`rollback: { command }`). */
+export type MigrationKind = 'pre' | 'post' | 'down';
+
 /** An environment where the harness orchestrates: it starts replicas and puts them behind its front door. */
 export interface ReplicaPoolEnvironment extends Environment {
   readonly trafficUrl: string;
   readonly frontDoor: FrontDoor;
-  /** Runs a version's pre- or post-deployment migration; throws UpgradeFailedError when it fails. */
-  migrate(version: string, kind: 'pre' | 'post'): Promise<void>;
+  /** Runs a version's migration of that kind, if it has one; throws UpgradeFailedError when it fails. */
+  migrate(version: string, kind: MigrationKind): Promise<void>;
+  /**
+   * Copies the cell's state (data folder, database) aside, before an upgrade to a version whose
+   * migrations cannot be undone; restoreState puts it back while no replica runs. Each returns a
+   * line for the timeline.
+   */
+  snapshotState(): Promise<string>;
+  restoreState(): Promise<string>;
   /** Starts one replica of a version and waits until it reports ready. Not yet in the front door. */
   startReplica(version: string): Promise<Replica>;
 }
@@ -96,6 +112,8 @@ export interface Replica {
   readonly version: string;
   /** Base URL the harness can reach from the host (verification, inspection); the front door may use another address. */
   readonly url: string;
+  /** Its output (quoted when it fails). */
+  readonly logFile: string;
   /** SIGTERM, wait up to the scenario's grace period, then kill. Idempotent. */
   stop(): Promise<void>;
   /** True when the process ended without being asked to. */

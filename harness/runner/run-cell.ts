@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
 import type { MethodContext } from '../methods/upgrade-method.ts';
@@ -9,7 +9,11 @@ import type { CellResult, EnvironmentFacts, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
 import { pathInside } from '../util/path-inside.ts';
-import { UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import { InfrastructureError, UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import { placeholdersIn } from '../matrix/placeholders.ts';
+import { setupLogFile } from '../platforms/setup-outcome.ts';
+import { parseSetupOutput, type SetupValues } from '../traffic/fill-probes.ts';
+import { SecretMask } from './secret-mask.ts';
 import { skippedStops } from '../matrix/skipped-stops.ts';
 import { describeError, teardownError } from './cell-error.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
@@ -63,6 +67,8 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   let integrity: Integrity | null = null;
   let rollbackIntegrity: Integrity | null = null;
   let environment: EnvironmentFacts | undefined;
+  let setupValues: SetupValues = {};
+  const secrets = new SecretMask();
 
   const trafficFrom = () => timeline.startOf('warm-up') ?? startedAt;
   const ledger = () => probes.find((probe) => probe.checkIntegrity);
@@ -125,6 +131,21 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     const stops = skippedStops(cell.scenario, cell.from, cell.to).join(', ');
     throw new UpgradeFailedError(`${cell.from} -> ${cell.to} skips the required upgrade stop ${stops} and should have been refused, but the upgrade went through`);
   };
+  /** The scenario's setup step, once the first version serves: its output fills {{setup.NAME}} in the probes. */
+  const runSetup = async () => {
+    const spec = cell.scenario.setup;
+    if (!spec) return;
+    // The matrix rules refuse `setup` on platforms that cannot run it.
+    if (!env!.runSetup) throw new InfrastructureError(`platform ${cell.platform} cannot run the scenario's setup step`, { code: 'INTERNAL' });
+    timeline.event(`setup: ${spec.command.join(' ')}`);
+    const stdout = await env!.runSetup(spec);
+    const values = parseSetupOutput(stdout, setupLogFile(logDir));
+    // What a header carries is a credential: it is never written out.
+    secrets.add(headerSecrets(cell, values));
+    await appendFile(setupLogFile(logDir), `[stdout] ${secrets.mask(stdout)}\n`);
+    setupValues = values;
+    timeline.event(`setup printed ${Object.keys(values).join(', ') || 'an empty object'}`);
+  };
   /** A rollback returns to the last version the path completed: the last required stop, or `from`. */
   const rollbackTo = cell.via.at(-1) ?? cell.from;
 
@@ -172,6 +193,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
         timeline.phase('install');
         installation = await env!.install(cell.from, methodContext);
         componentsAtInstall = await env!.components();
+        await runSetup();
       },
       teardown: async () => {
         if (componentsAtInstall.length === 0 || !env) return;
@@ -184,7 +206,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       title: 'traffic',
       setup: async () => {
         timeline.phase('warm-up');
-        const started = await startProbes(cell, env!.trafficUrl);
+        const started = await startProbes(cell, env!.trafficUrl, setupValues);
         probes = [...started.probes, ...((await env!.startNativeProbes?.(cell)) ?? [])];
         for (const { name, reason } of started.unavailable) timeline.event(`probe ${name} skipped: ${reason}`);
         timeline.event(`probes: ${probes.map((probe) => probe.name).join(', ')}`);
@@ -261,7 +283,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     context.health,
     finishedAt,
   );
-  return {
+  const result: CellResult = {
     id: cell.id,
     platform: cell.platform,
     method: cell.method,
@@ -278,6 +300,23 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     ...judged,
     logs: relative(context.outDir, logDir),
     ...(environment ? { environment } : {}),
+  };
+  return maskResult(result, secrets);
+}
+
+/** The setup values that go into a probe's headers. */
+function headerSecrets(cell: Cell, values: SetupValues): string[] {
+  const { read, write } = cell.scenario.probes;
+  const used = [read, ...(write ? [write] : [])].flatMap((probe) => Object.values(probe.headers ?? {}).flatMap((value) => placeholdersIn(value)));
+  return used.flatMap((name) => (name.startsWith('setup.') && values[name.slice('setup.'.length)] !== undefined ? [values[name.slice('setup.'.length)]!] : []));
+}
+
+/** Events and the error message are where a cell's text could quote a secret (a failing request's words). */
+function maskResult(result: CellResult, secrets: SecretMask): CellResult {
+  return {
+    ...result,
+    events: result.events.map((event) => ({ ...event, message: secrets.mask(event.message) })),
+    ...(result.error ? { error: { ...result.error, message: secrets.mask(result.error.message) } } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { UpgradeFailedError } from '../errors.ts';
-import type { Scenario } from '../matrix/cell.ts';
+import type { Scenario, VersionEndpoint } from '../matrix/cell.ts';
+import { resolvePointer } from '../util/json-pointer.ts';
 import type { Installation } from '../platforms/platform.ts';
 
 const SAMPLES_THROUGH_FRONT_DOOR = 20;
@@ -16,7 +17,7 @@ export async function verifyVersion(installation: Installation, trafficUrl: stri
   const seen = new Map<string, number>();
   if (trafficUrl !== null) {
     for (let i = 0; i < SAMPLES_THROUGH_FRONT_DOOR; i++) {
-      const answer = await askVersion(trafficUrl + scenario.endpoints.version);
+      const answer = await askVersion(trafficUrl, scenario.endpoints.version);
       const what = answer.version === null ? answer.problem : `served by ${answer.version}`;
       seen.set(what, (seen.get(what) ?? 0) + 1);
     }
@@ -38,8 +39,12 @@ export async function verifyVersion(installation: Installation, trafficUrl: stri
 /** A version, or what happened instead, in words for a failure message. */
 export type VersionAnswer = { version: string } | { version: null; problem: string };
 
-/** Asks for the version: the X-App-Version header of a 200, else its JSON body's `version`. */
-export async function askVersion(url: string): Promise<VersionAnswer> {
+/**
+ * Asks a base URL for the version where the scenario says the app tells it: the named header, or
+ * the JSON pointer into the body; by default the X-App-Version header of a 200, else the body's `version`.
+ */
+export async function askVersion(baseUrl: string, endpoint: VersionEndpoint): Promise<VersionAnswer> {
+  const url = baseUrl + endpoint.path;
   let response: Response;
   let body: string;
   try {
@@ -49,15 +54,22 @@ export async function askVersion(url: string): Promise<VersionAnswer> {
     return { version: null, problem: `no response: ${whyNoResponse(error)}` };
   }
   if (response.status !== 200) return { version: null, problem: `HTTP ${response.status}${frontDoorSays(response.headers)}` };
-  const header = response.headers.get('x-app-version');
-  if (header) return { version: header };
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'version' in parsed) return { version: String(parsed.version) };
-  } catch {
-    // Not JSON: no version in the body, said below.
+  if (endpoint.header !== undefined) {
+    const named = response.headers.get(endpoint.header);
+    return named ? { version: named } : { version: null, problem: `no ${endpoint.header} header in the answer to GET ${endpoint.path}` };
   }
-  return { version: null, problem: 'no version header and no version in the body' };
+  const header = endpoint.json === undefined ? response.headers.get('x-app-version') : null;
+  if (header) return { version: header };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { version: null, problem: `the answer to GET ${endpoint.path} is not JSON${endpoint.json === undefined ? ' and has no X-App-Version header' : ''}` };
+  }
+  const found = endpoint.json === undefined ? (typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).version : undefined) : resolvePointer(parsed, endpoint.json);
+  if (typeof found === 'string' || typeof found === 'number') return { version: String(found) };
+  const where = endpoint.json === undefined ? 'no X-App-Version header and no "version" in the body' : `nothing at ${endpoint.json} in the body`;
+  return { version: null, problem: `${where} of GET ${endpoint.path}` };
 }
 
 /** fetch says "fetch failed"; the socket's own error code is in its cause. */

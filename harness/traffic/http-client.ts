@@ -2,7 +2,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { PARSE_DONE, PARSE_ERROR, ResponseParser } from './http-response-parser.ts';
-import { classifyError, classifyStatus, outcomeCode } from './outcome.ts';
+import { classifyError, classifyStatus, OUTCOME_OK, outcomeCode } from './outcome.ts';
 
 const TIMEOUT = outcomeCode('timeout');
 const RESET = outcomeCode('reset');
@@ -19,6 +19,15 @@ export interface HttpRequestSpec {
   path: string;
   body?: Buffer;
   contentType?: string;
+  /** Sent with every request (the scenario's probe headers, placeholders filled). */
+  headers?: Record<string, string>;
+  /** The response header that names the app's version; default X-App-Version. */
+  versionHeader?: string;
+  /**
+   * Judges an answer whose status is a success: OUTCOME_OK, or the code of what is wrong with it
+   * (wrong-body). Given, the client keeps each response's body for it.
+   */
+  judge?: ResponseJudge;
   timeoutMs: number;
   /** A fresh TCP connection per request, closed after the answer (probe http-new-connection). */
   newConnectionPerRequest?: boolean;
@@ -29,6 +38,8 @@ export interface HttpRequestSpec {
  * are performance.now() values, status 0 when no answer arrived, upstreamCause the front door's
  * X-Upstream-Error as a code (upstream-cause.ts).
  */
+export type ResponseJudge = (status: number, body: Buffer | null) => number;
+
 export type ExchangeDone = (tag: number, sentMs: number, endMs: number, outcome: number, status: number, version: string | null, upstreamCause: number) => void;
 
 /**
@@ -117,7 +128,8 @@ class Connection {
   readonly #request: Buffer;
   readonly #timeoutMs: number;
   readonly #done: ConnectionDone;
-  readonly #parser = new ResponseParser();
+  readonly #parser: ResponseParser;
+  readonly #judge: ResponseJudge | undefined;
   readonly #headRequest: boolean;
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
@@ -132,6 +144,8 @@ class Connection {
     this.#timeoutMs = spec.timeoutMs;
     this.#done = done;
     this.#headRequest = spec.method === 'HEAD';
+    this.#judge = spec.judge;
+    this.#parser = new ResponseParser({ ...(spec.versionHeader ? { versionHeader: spec.versionHeader } : {}), keepBody: spec.judge !== undefined });
     const port = Number(spec.url.port) || (spec.url.protocol === 'https:' ? 443 : 80);
     const host = spec.url.hostname.replace(/^\[|\]$/g, '');
     this.#socket =
@@ -180,7 +194,7 @@ class Connection {
       const parser = this.#parser;
       this.reusable = parser.keepAlive;
       if (parser.keepAliveTimeoutMs > 0) this.idleLimitMs = Math.max(0, parser.keepAliveTimeoutMs - KEEP_ALIVE_MARGIN_MS);
-      this.#finish(classifyStatus(parser.status), parser.status, parser.version);
+      this.#finish(this.#outcome(), parser.status, parser.version);
     } else if (result === PARSE_ERROR) {
       this.#finish(OTHER, this.#parser.status, this.#parser.version);
       this.#socket.destroy();
@@ -193,8 +207,14 @@ class Connection {
     if (!this.#busy) return;
     const parser = this.#parser;
     if (this.#timedOut) this.#finish(TIMEOUT, parser.status, parser.version);
-    else if (parser.hasHead && parser.end() === PARSE_DONE) this.#finish(classifyStatus(parser.status), parser.status, parser.version);
+    else if (parser.hasHead && parser.end() === PARSE_DONE) this.#finish(this.#outcome(), parser.status, parser.version);
     else this.#finish(this.#error ? classifyError(this.#error) : RESET, parser.status, parser.version);
+  }
+
+  /** The status's class; a success is also judged by the probe's expectations, when it has any. */
+  #outcome(): number {
+    const outcome = classifyStatus(this.#parser.status);
+    return outcome === OUTCOME_OK && this.#judge ? this.#judge(this.#parser.status, this.#parser.body) : outcome;
   }
 
   #onTimer(): void {
@@ -229,8 +249,10 @@ function requestBytes(spec: HttpRequestSpec, close: boolean): Buffer {
   const host = spec.url.host;
   const lines = [`${spec.method} ${spec.path} HTTP/1.1`, `Host: ${host}`, 'User-Agent: upgrade-harness'];
   if (close) lines.push('Connection: close');
+  const given = Object.entries(spec.headers ?? {});
+  for (const [name, value] of given) lines.push(`${name}: ${value}`);
   const body = spec.body ?? Buffer.alloc(0);
-  if (spec.contentType) lines.push(`Content-Type: ${spec.contentType}`);
+  if (spec.contentType && !given.some(([name]) => name.toLowerCase() === 'content-type')) lines.push(`Content-Type: ${spec.contentType}`);
   if (body.length > 0 || (spec.method !== 'GET' && spec.method !== 'HEAD' && spec.method !== 'DELETE')) lines.push(`Content-Length: ${body.length}`);
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
 }

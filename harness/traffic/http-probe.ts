@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.ts';
-import type { HttpEndpoint } from '../matrix/cell.ts';
+import type { ReadProbe } from '../matrix/cell.ts';
+import { responseJudge } from './expect-response.ts';
 import { HttpClient } from './http-client.ts';
 import { OUTCOME_OK } from './outcome.ts';
 import { openLoop } from './open-loop.ts';
@@ -9,7 +10,10 @@ import { RecordStore } from './record-store.ts';
 
 export interface HttpProbeOptions {
   baseUrl: string;
-  endpoint: HttpEndpoint;
+  /** The request, placeholders filled, and what a right answer looks like. */
+  endpoint: ReadProbe;
+  /** The response header that names the app's version, when not X-App-Version. */
+  versionHeader?: string;
   /** Requests per second (open loop; ignored when `closedLoop` is set). */
   rate: number;
   timeoutMs: number;
@@ -42,7 +46,16 @@ export function startHttpProbe(options: HttpProbeOptions): RunningProbe {
   let drained: (() => void) | undefined;
 
   const client = new HttpClient(
-    { url: target.url, method: options.endpoint.method, path: target.path, timeoutMs: options.timeoutMs, newConnectionPerRequest: fresh },
+    {
+      url: target.url,
+      method: options.endpoint.method,
+      path: target.path,
+      timeoutMs: options.timeoutMs,
+      newConnectionPerRequest: fresh,
+      ...(options.endpoint.headers ? { headers: options.endpoint.headers } : {}),
+      ...(options.versionHeader ? { versionHeader: options.versionHeader } : {}),
+      ...(options.endpoint.expect ? { judge: responseJudge(options.endpoint.expect) } : {}),
+    },
     (scheduledMs, sentMs, endMs, outcome, status, version, upstreamCause) => {
       records.push(scheduledMs, sentMs, endMs - sentMs, outcome, status, version, upstreamCause);
       if (outcome !== OUTCOME_OK) failures++;

@@ -26,9 +26,12 @@ const CRLF_TEXT = '\r\n';
 /** A head larger than this is not an answer from the app under test. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
+/** A body larger than this is not kept whole for a check (the check then fails: wrong-body). */
+export const MAX_KEPT_BODY_BYTES = 4 * 1024 * 1024;
+
 export class ResponseParser {
   status = 0;
-  /** X-App-Version, else X-Upstream-Version (see serving-version.ts). */
+  /** The app's version header (X-App-Version unless the scenario names another), else X-Upstream-Version (see serving-version.ts). */
   version: string | null = null;
   /** The connection may carry another request after this response. */
   keepAlive = true;
@@ -38,6 +41,24 @@ export class ResponseParser {
   upstreamCause = NO_UPSTREAM_CAUSE;
   /** Why the last feed failed. */
   error = '';
+
+  /** Lower-case name of the header that carries the app's version. */
+  readonly #versionHeader: string;
+  /** Keep the body's bytes (a probe that checks the body); otherwise they are skipped uncopied. */
+  readonly #keepBody: boolean;
+  #body: Buffer[] = [];
+  #bodyBytes = 0;
+
+  constructor(options: { versionHeader?: string; keepBody?: boolean } = {}) {
+    this.#versionHeader = (options.versionHeader ?? 'x-app-version').toLowerCase();
+    this.#keepBody = options.keepBody === true;
+  }
+
+  /** The body of the response just parsed, when kept; null when it was larger than MAX_KEPT_BODY_BYTES. */
+  get body(): Buffer | null {
+    if (this.#bodyBytes > MAX_KEPT_BODY_BYTES) return null;
+    return this.#body.length === 1 ? this.#body[0]! : Buffer.concat(this.#body);
+  }
 
   #state = HEAD;
   #noBody = false;
@@ -56,6 +77,15 @@ export class ResponseParser {
     this.#noBody = headRequest;
     this.#pending = null;
     this.#remaining = 0;
+    this.#body = [];
+    this.#bodyBytes = 0;
+  }
+
+  #keep(data: Buffer, from: number, to: number): void {
+    if (!this.#keepBody || to <= from) return;
+    this.#bodyBytes += to - from;
+    // Copied: the socket's buffer is reused once this call returns.
+    if (this.#bodyBytes <= MAX_KEPT_BODY_BYTES) this.#body.push(Buffer.from(data.subarray(from, to)));
   }
 
   /** The head has been read (a status is known). */
@@ -78,13 +108,14 @@ export class ResponseParser {
       switch (this.#state) {
         case HEAD: {
           const end = data.indexOf('\r\n\r\n', at, 'latin1');
-          if (end === -1) return this.#keep(data, at);
+          if (end === -1) return this.#hold(data, at);
           if (!this.#parseHead(data.toString('latin1', at, end))) return PARSE_ERROR;
           at = end + 4;
           break;
         }
         case BODY_LENGTH: {
           const take = Math.min(this.#remaining, data.length - at);
+          this.#keep(data, at, at + take);
           this.#remaining -= take;
           at += take;
           if (this.#remaining === 0) this.#state = COMPLETE;
@@ -92,7 +123,7 @@ export class ResponseParser {
         }
         case CHUNK_SIZE: {
           const end = data.indexOf(CRLF_TEXT, at, 'latin1');
-          if (end === -1) return this.#keep(data, at);
+          if (end === -1) return this.#hold(data, at);
           const size = parseInt(data.toString('latin1', at, end), 16);
           if (!Number.isFinite(size) || size < 0) return this.#fail('bad chunk size');
           at = end + 2;
@@ -105,6 +136,7 @@ export class ResponseParser {
         }
         case CHUNK_DATA: {
           const take = Math.min(this.#remaining, data.length - at);
+          this.#keep(data, at, at + take);
           this.#remaining -= take;
           at += take;
           if (this.#remaining === 0) {
@@ -128,11 +160,12 @@ export class ResponseParser {
             break;
           }
           const end = data.indexOf(CRLF_TEXT, at, 'latin1');
-          if (end === -1) return this.#keep(data, at);
+          if (end === -1) return this.#hold(data, at);
           at = end + 2;
           break;
         }
         case UNTIL_CLOSE:
+          this.#keep(data, at, data.length);
           return PARSE_MORE;
         case COMPLETE:
           return this.#fail('bytes after the end of the response');
@@ -152,7 +185,7 @@ export class ResponseParser {
     return this.#fail('connection closed before the response ended');
   }
 
-  #keep(data: Buffer, at: number): ParseResult {
+  #hold(data: Buffer, at: number): ParseResult {
     if (data.length - at > MAX_HEAD_BYTES) return this.#fail('response head or chunk line too long');
     this.#pending = data.subarray(at);
     return PARSE_MORE;
@@ -198,7 +231,7 @@ export class ResponseParser {
         } else if (name === 'keep-alive') {
           const m = /timeout=(\d+)/i.exec(value);
           if (m) keepAliveTimeoutMs = Number(m[1]) * 1000;
-        } else if (name === 'x-app-version') version = value;
+        } else if (name === this.#versionHeader) version = value;
         else if (name === 'x-upstream-version') upstream = value;
         else if (name === 'x-upstream-error') upstreamCause = upstreamCauseCode(value);
       }

@@ -1,4 +1,5 @@
 import type { Cell } from '../matrix/cell.ts';
+import { fillProbes, type SetupValues } from './fill-probes.ts';
 import { ProbeUnavailable, type RunningProbe } from './probe.ts';
 import { startProbesInWorker } from './worker-probes.ts';
 import type { ProbeSpec } from './worker-protocol.ts';
@@ -14,21 +15,21 @@ export interface StartedProbes {
  * turned it off. None where the environment has no front door this machine can reach (the matrix
  * rules make sure no such probe was asked for there).
  */
-export async function startProbes(cell: Cell, baseUrl: string | null): Promise<StartedProbes> {
+export async function startProbes(cell: Cell, baseUrl: string | null, setup: SetupValues = {}): Promise<StartedProbes> {
   const unavailable: StartedProbes['unavailable'] = [];
   if (baseUrl === null) return { probes: [], unavailable };
   const { rate, timeoutMs } = cell.traffic;
   const asked = cell.probes;
+  const { read, write } = fillProbes(cell.scenario.probes, setup);
+  const versionHeader = cell.scenario.endpoints.version.header;
+  const common = { baseUrl, timeoutMs, ...(versionHeader ? { versionHeader } : {}) };
   // The HTTP probes send from a worker thread of their own: the runner's work cannot delay them.
   const specs: ProbeSpec[] = [];
-  if (asked.http) specs.push({ kind: 'http', options: { baseUrl, endpoint: cell.scenario.probes.read, rate, timeoutMs } });
+  if (asked.http) specs.push({ kind: 'http', options: { ...common, endpoint: read, rate } });
   if (asked['http-new-connection']) {
-    specs.push({ kind: 'http', options: { baseUrl, endpoint: cell.scenario.probes.read, rate: asked['http-new-connection'].rate, timeoutMs, newConnectionPerRequest: true } });
+    specs.push({ kind: 'http', options: { ...common, endpoint: read, rate: asked['http-new-connection'].rate, newConnectionPerRequest: true } });
   }
-  const write = cell.scenario.probes.write;
-  if (asked['write-ledger'] && write) {
-    specs.push({ kind: 'write-ledger', options: { baseUrl, write, readBack: write.readBack, rate: asked['write-ledger'].rate, timeoutMs } });
-  }
+  if (asked['write-ledger'] && write) specs.push({ kind: 'write-ledger', options: { ...common, write, rate: asked['write-ledger'].rate } });
   const probes: RunningProbe[] = await startProbesInWorker(specs);
   const optional: [string, () => Promise<RunningProbe>][] = [];
   if (asked.browser) {

@@ -2,8 +2,10 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import type { HttpEndpoint } from '../matrix/cell.ts';
-import type { Integrity } from '../results.ts';
+import type { WriteProbe } from '../matrix/cell.ts';
+import { fillPlaceholders } from '../matrix/placeholders.ts';
+import type { Integrity, LostWrites } from '../results.ts';
+import { pointerResolves, resolvePointer } from '../util/json-pointer.ts';
 import { openLoop } from './open-loop.ts';
 import { classifyError, classifyStatus, OUTCOME_OK, outcomeCode } from './outcome.ts';
 import type { RunningProbe } from './probe.ts';
@@ -13,16 +15,18 @@ import { NO_UPSTREAM_CAUSE, upstreamCauseOfHeaders } from './upstream-cause.ts';
 
 export interface WriteLedgerOptions {
   baseUrl: string;
-  /** The app's write endpoint: takes JSON {key, value}. */
-  write: HttpEndpoint;
-  /** GET readBack + '/' + key answers {key, value} (or a list of them). */
-  readBack: string;
+  /** The app's write endpoint, its body template and read-back; {{setup.NAME}} already filled. */
+  write: WriteProbe;
   rate: number;
   timeoutMs: number;
+  /** The response header that names the app's version, when not X-App-Version. */
+  versionHeader?: string;
 }
 
 const TIMEOUT = outcomeCode('timeout');
 const READ_BACK_CONCURRENCY = 8;
+/** How many lost writes are named, with why, in results. */
+const LOST_EXAMPLES = 5;
 
 /**
  * Writes with unique keys at a steady rate and keeps a ledger of every write the app
@@ -41,12 +45,17 @@ export function startWriteLedger(options: WriteLedgerOptions): RunningProbe {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
+  const { write } = options;
+  const headers = { 'content-type': 'application/json', ...lowerCaseNames(write.headers ?? {}) };
+  const settings: HttpSettings = { base, agent, timeoutMs: options.timeoutMs, headers, versionHeader: options.versionHeader ?? 'x-app-version' };
   const send = (scheduledMs: number): void => {
     const n = sent++;
-    const body = JSON.stringify({ key: `${prefix}-${n}`, value: valueOf(n) });
+    const key = `${prefix}-${n}`;
+    // Keys and values are [a-z0-9-]: safe inside a JSON string, a form or a path as they are.
+    const body = write.body === undefined ? JSON.stringify({ key, value: valueOf(n) }) : fillPlaceholders(write.body, { key, value: valueOf(n) });
     const sentMs = performance.now();
     inFlight++;
-    request(base, options.write.method, options.write.path, body, options.timeoutMs, agent).then(
+    request(settings, write.method, write.path, body).then(
       ({ status, version, upstreamCause }) => {
         const outcome = classifyStatus(status);
         if (outcome === OUTCOME_OK) acknowledged.push(n);
@@ -65,19 +74,25 @@ export function startWriteLedger(options: WriteLedgerOptions): RunningProbe {
   const checkIntegrity = async (): Promise<Integrity> => {
     const keys = [...acknowledged];
     const limit = pLimit(READ_BACK_CONCURRENCY);
-    let lost = 0;
+    const lostBy: LostWrites = { notFound: 0, differentValue: 0, errorStatus: 0 };
+    const examples: string[] = [];
     let duplicates = 0;
     await Promise.all(
       keys.map((n) =>
         limit(async () => {
-          const found = await readBack(base, `${options.readBack}/${encodeURIComponent(`${prefix}-${n}`)}`, options.timeoutMs, agent);
-          const matches = found.filter((entry) => entry === valueOf(n)).length;
-          if (matches === 0) lost++;
-          if (matches > 1) duplicates += matches - 1;
+          const key = `${prefix}-${n}`;
+          const found = await readBack(settings, fillPlaceholders(write.readBack.path, { key: encodeURIComponent(key) }), write.readBack.json);
+          const why = lostBecause(found, valueOf(n));
+          if (why) {
+            lostBy[why.reason]++;
+            if (examples.length < LOST_EXAMPLES) examples.push(`${key}: ${why.said}`);
+          }
+          if (found.values.length > 1) duplicates += found.values.filter((value) => value === valueOf(n)).length - 1;
         }),
       ),
     );
-    return { writesAcknowledged: keys.length, writesLost: lost, duplicates };
+    const lost = lostBy.notFound + lostBy.differentValue + lostBy.errorStatus;
+    return { writesAcknowledged: keys.length, writesLost: lost, duplicates, ...(lost > 0 ? { lostBy, lostExamples: examples.sort() } : {}) };
   };
 
   let stopping: Promise<RecordStore> | undefined;
@@ -106,6 +121,17 @@ const valueOf = (n: number): string => `value-${n}`;
 
 const isTimeout = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';
 
+const lowerCaseNames = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+
+interface HttpSettings {
+  base: URL;
+  agent: http.Agent;
+  timeoutMs: number;
+  /** Sent with writes and read-backs alike (a token from the setup step). */
+  headers: Record<string, string>;
+  versionHeader: string;
+}
+
 interface Answer {
   status: number;
   version: string | null;
@@ -113,7 +139,8 @@ interface Answer {
   body: string;
 }
 
-function request(base: URL, method: string, path: string, body: string | null, timeoutMs: number, agent: http.Agent): Promise<Answer> {
+function request(settings: HttpSettings, method: string, path: string, body: string | null): Promise<Answer> {
+  const { base, agent, timeoutMs } = settings;
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -122,14 +149,19 @@ function request(base: URL, method: string, path: string, body: string | null, t
         port: base.port,
         path: base.pathname.replace(/\/+$/, '') + path,
         method,
-        headers: body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: body === null ? omit(settings.headers, 'content-type') : { ...settings.headers, 'content-length': Buffer.byteLength(body) },
         signal: AbortSignal.timeout(timeoutMs),
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, version: servingVersion(response.headers), upstreamCause: upstreamCauseOfHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: response.statusCode ?? 0,
+            version: servingVersion(response.headers, settings.versionHeader),
+            upstreamCause: upstreamCauseOfHeaders(response.headers),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         response.on('error', reject);
       },
@@ -139,23 +171,57 @@ function request(base: URL, method: string, path: string, body: string | null, t
   });
 }
 
+function omit(headers: Record<string, string>, name: string): Record<string, string> {
+  const { [name]: _left, ...rest } = headers;
+  return rest;
+}
+
+/** What a read-back found: the values stored under the key, or the status that kept it from saying. */
+interface ReadBackResult {
+  values: string[];
+  /** The last answer's status (0: none came), when it was not 200. */
+  failedStatus?: number;
+  /** The answer was 200 but the pointer did not resolve (or, plain form, held no {key, value}). */
+  missing?: boolean;
+}
+
 const READ_BACK_ATTEMPTS = 3;
 
 /**
- * The values stored under a key: the read-back may answer one {key, value} or a list of them.
- * A transient failure (no answer, 5xx) is asked again, so a hiccup is not reported as a lost write.
+ * GETs the read-back path. With a pointer, the value is what it points at; without, the answer
+ * is one {key, value} or a list of them. A transient failure (no answer, 5xx) is asked again, so
+ * a hiccup is not reported as a lost write.
  */
-async function readBack(base: URL, path: string, timeoutMs: number, agent: http.Agent): Promise<string[]> {
+async function readBack(settings: HttpSettings, path: string, pointer: string | undefined): Promise<ReadBackResult> {
   for (let attempt = 1; ; attempt++) {
+    let answer: Answer;
     try {
-      const answer = await request(base, 'GET', path, null, timeoutMs, agent);
-      if (answer.status >= 500 && attempt < READ_BACK_ATTEMPTS) continue;
-      if (answer.status !== 200) return [];
-      const parsed: unknown = JSON.parse(answer.body);
-      const entries = Array.isArray(parsed) ? parsed : [parsed];
-      return entries.flatMap((entry) => (typeof entry === 'object' && entry !== null && 'value' in entry ? [String(entry.value)] : []));
+      answer = await request(settings, 'GET', path, null);
     } catch {
-      if (attempt >= READ_BACK_ATTEMPTS) return [];
+      if (attempt >= READ_BACK_ATTEMPTS) return { values: [], failedStatus: 0 };
+      continue;
     }
+    if (answer.status >= 500 && attempt < READ_BACK_ATTEMPTS) continue;
+    if (answer.status !== 200) return { values: [], failedStatus: answer.status };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.body);
+    } catch {
+      return { values: [], missing: true };
+    }
+    if (pointer !== undefined) {
+      return pointerResolves(parsed, pointer) ? { values: [String(resolvePointer(parsed, pointer))] } : { values: [], missing: true };
+    }
+    const entries = Array.isArray(parsed) ? parsed : [parsed];
+    const values = entries.flatMap((entry) => (typeof entry === 'object' && entry !== null && 'value' in entry ? [String(entry.value)] : []));
+    return values.length > 0 ? { values } : { values, missing: true };
   }
+}
+
+/** Why an acknowledged write counts as lost, or null when its value was read back. */
+function lostBecause(found: ReadBackResult, expected: string): { reason: keyof LostWrites; said: string } | null {
+  if (found.values.includes(expected)) return null;
+  if (found.failedStatus === 404 || found.missing) return { reason: 'notFound', said: found.failedStatus === 404 ? 'not found (HTTP 404)' : 'not found in the answer' };
+  if (found.failedStatus !== undefined) return { reason: 'errorStatus', said: found.failedStatus === 0 ? 'no answer to the read-back' : `read-back answered HTTP ${found.failedStatus}` };
+  return { reason: 'differentValue', said: `holds ${JSON.stringify(found.values[0]!.slice(0, 40))}, not ${JSON.stringify(expected)}` };
 }

@@ -82,10 +82,11 @@ function scenarioWithJourney(journey: Scenario['probes']['browser']): Scenario {
     dir: '/',
     versions: [],
     upgradeStops: [],
-    endpoints: { health: '/', ready: '/', version: '/' },
+    endpoints: { health: '/', ready: '/', version: { path: '/' } },
     probes: { read: { method: 'GET', path: '/' }, ...(journey ? { browser: journey } : {}) },
     startTimeoutMs: 1000,
     stopGraceMs: 1000,
+    database: 'postgres',
   };
 }
 

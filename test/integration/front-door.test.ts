@@ -99,7 +99,7 @@ async function backend(name: string, options: { keepAliveMs?: number } = {}): Pr
     },
     slowArrived,
     releaseSlow: () => releaseSlow(),
-    replica: () => ({ id: name, version: '1.0.0', url: `http://127.0.0.1:${port}`, exitedUnexpectedly: false, running: true, stop: async () => {} }),
+    replica: () => ({ id: name, version: '1.0.0', url: `http://127.0.0.1:${port}`, logFile: '/dev/null', exitedUnexpectedly: false, running: true, stop: async () => {} }),
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close,
   };
@@ -148,7 +148,7 @@ async function expiringBackend(name: string): Promise<Omit<Backend, 'requestConn
     await once(server, 'close');
   };
   cleanups.push(close);
-  const replica = () => ({ id: name, version: '1.0.0', url, exitedUnexpectedly: false, running: true, stop: async () => {} });
+  const replica = () => ({ id: name, version: '1.0.0', url, logFile: '/dev/null', exitedUnexpectedly: false, running: true, stop: async () => {} });
   return {
     name,
     url,

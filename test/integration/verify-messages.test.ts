@@ -13,6 +13,8 @@ const server = http.createServer((req, res) => {
   if (req.url === '/header') res.writeHead(200, { 'x-app-version': '1.1.0' }).end('{}');
   else if (req.url === '/body') res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"1.1.0"}');
   else if (req.url === '/none') res.writeHead(200).end('hello');
+  else if (req.url === '/info') res.writeHead(200, { 'content-type': 'application/json', 'x-app-version': 'not this one' }).end('{"build":{"version":"1.2.0"}}');
+  else if (req.url === '/custom') res.writeHead(200, { 'x-notes-version': '2.0.0' }).end('{"version":"not this one"}');
   else if (req.url === '/app-503') res.writeHead(503, { 'x-app-version': '1.1.0' }).end();
   else res.writeHead(502, { 'x-upstream-error': 'reset', 'x-upstream-version': '1.0.0' }).end('front door');
 });
@@ -30,21 +32,25 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('askVersion', () => {
   it('reads the version from the header, else from the JSON body', async () => {
-    expect(await askVersion(`${base}/header`)).toEqual({ version: '1.1.0' });
-    expect(await askVersion(`${base}/body`)).toEqual({ version: '1.1.0' });
+    expect(await askVersion(base, { path: '/header' })).toEqual({ version: '1.1.0' });
+    expect(await askVersion(base, { path: '/body' })).toEqual({ version: '1.1.0' });
   });
 
   it('says what happened when there is no version', async () => {
-    expect(await askVersion(`${base}/none`)).toEqual({ version: null, problem: 'no version header and no version in the body' });
-    expect(await askVersion(`${base}/app-503`)).toEqual({ version: null, problem: 'HTTP 503' });
-    expect(await askVersion(`${base}/dropped`)).toEqual({ version: null, problem: 'HTTP 502 (front door: upstream reset, replica 1.0.0)' });
-    expect(await askVersion(closedUrl)).toEqual({ version: null, problem: 'no response: ECONNREFUSED' });
+    expect(await askVersion(base, { path: '/none' })).toEqual({ version: null, problem: 'the answer to GET /none is not JSON and has no X-App-Version header' });
+    expect(await askVersion(base, { path: '/info', json: '/build/version' })).toEqual({ version: '1.2.0' });
+    expect(await askVersion(base, { path: '/info', json: '/build/name' })).toEqual({ version: null, problem: 'nothing at /build/name in the body of GET /info' });
+    expect(await askVersion(base, { path: '/custom', header: 'X-Notes-Version' })).toEqual({ version: '2.0.0' });
+    expect(await askVersion(base, { path: '/body', header: 'X-Notes-Version' })).toEqual({ version: null, problem: 'no X-Notes-Version header in the answer to GET /body' });
+    expect(await askVersion(base, { path: '/app-503' })).toEqual({ version: null, problem: 'HTTP 503' });
+    expect(await askVersion(base, { path: '/dropped' })).toEqual({ version: null, problem: 'HTTP 502 (front door: upstream reset, replica 1.0.0)' });
+    expect(await askVersion(closedUrl, { path: '' })).toEqual({ version: null, problem: 'no response: ECONNREFUSED' });
   });
 });
 
 describe('verifyVersion', () => {
   const healthy: Installation = { migrate: async () => {}, upgrade: async () => {}, problems: async () => [] };
-  const scenario = (version: string) => ({ endpoints: { health: '/', ready: '/', version } }) as unknown as Scenario;
+  const scenario = (path: string) => ({ endpoints: { health: '/', ready: '/', version: { path } } }) as unknown as Scenario;
 
   it('passes when every sample is served by the expected version', async () => {
     expect(await verifyVersion(healthy, base, scenario('/header'), '1.1.0')).toEqual(['served by 1.1.0']);

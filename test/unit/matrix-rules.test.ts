@@ -93,10 +93,11 @@ describe('named rules as functions', () => {
       { version: '4', run: {} },
     ],
     upgradeStops: ['2', '3'],
-    endpoints: { health: '/h', ready: '/r', version: '/v' },
+    endpoints: { health: '/h', ready: '/r', version: { path: '/v' } },
     probes: { read: { method: 'GET', path: '/' } },
     startTimeoutMs: 1000,
     stopGraceMs: 1000,
+    database: 'postgres',
   };
   const config = (hops: { from: string; to: string }[]) =>
     matrixSchema.parse({ name: 'm', scenario: 'app', platforms: ['local'], hops, methods: ['rolling'] });

@@ -26,8 +26,10 @@ describe('loadScenario: resolution', async () => {
       file,
       dir,
       upgradeStops: ['1.1.0'],
-      endpoints: { health: '/healthz', ready: '/readyz', version: '/version' },
-      probes: { read: { method: 'GET', path: '/items' }, write: { method: 'POST', path: '/items', readBack: '/items' } },
+      endpoints: { health: '/healthz', ready: '/readyz', version: { path: '/version' } },
+      // The plain read-back form: GET /items/<key> answers {key, value}.
+      probes: { read: { method: 'GET', path: '/items', headers: {} }, write: { method: 'POST', path: '/items', headers: {}, readBack: { path: '/items/{{key}}' } } },
+      database: 'postgres',
       startTimeoutMs: 15_000,
       stopGraceMs: 5000,
     });
@@ -87,7 +89,7 @@ describe('loadScenario: problems', () => {
       'rules-only.yaml:6 upgradeStops[0]: version 1.5.0 is not in versions; known: 1.0.0, 1.1.0',
       'rules-only.yaml:9 defaults.run.local.env.PORT: unknown placeholder {{prot}}; did you mean {{port}}?',
       'rules-only.yaml:9 defaults.run.local.env.URL: unknown placeholder {{ databaseUrl }}; did you mean {{databaseUrl}}?',
-      'rules-only.yaml:9 defaults.run.local.env.X: unknown placeholder {{bogus}}; known: {{version}}, {{port}}, {{host}}, {{databaseUrl}}, {{replica}}',
+      'rules-only.yaml:9 defaults.run.local.env.X: unknown placeholder {{bogus}}; known here: {{version}}, {{host}}, {{dataDir}}, {{databaseUrl}}, {{port}}, {{replica}}',
       'rules-only.yaml:12 versions[1]: version 1.1.0 has no run command: give defaults.run.local or versions[1].run.local',
       'rules-only.yaml:14 versions[2].version: duplicate version 1.0.0 (also versions[0])',
     ]);

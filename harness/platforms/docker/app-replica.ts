@@ -13,6 +13,8 @@ export interface AppReplicaOptions {
   version: string;
   /** Placeholders already filled. */
   spec: DockerRunSpec;
+  /** Host folders bind-mounted read-write (the cell's data folder). */
+  mounts: { source: string; target: string }[];
   network: StartedNetwork;
   labels: Record<string, string>;
   logDir: string;
@@ -36,6 +38,7 @@ export async function startAppReplica(options: AppReplicaOptions): Promise<Docke
     .withNetworkAliases(`replica-${options.id}`)
     .withEnvironment(options.spec.env)
     .withExposedPorts(options.spec.port)
+    .withBindMounts(options.mounts.map((mount) => ({ ...mount, mode: 'rw' as const })))
     .withLabels(options.labels)
     .withLogConsumer(logTo(logFile))
     .withWaitStrategy(startedOnly());
@@ -61,6 +64,7 @@ export async function startAppReplica(options: AppReplicaOptions): Promise<Docke
     id: options.id,
     version: options.version,
     url,
+    logFile,
     containerId: container.getId(),
     networkAddress: { ip: container.getIpAddress(options.network.getName()), port: options.spec.port },
     get exitedUnexpectedly() {

@@ -21,7 +21,13 @@ export interface StartedPostgres extends AsyncDisposable {
   readonly hostUrl: string;
   readonly container: StartedTestContainer;
   identity(): Promise<string>;
+  /** pg_dump of the database, kept in the container, for a rollback that restores it. */
+  backup(): Promise<void>;
+  /** Replaces the database with the last backup; no client may be connected. */
+  restore(): Promise<void>;
 }
+
+const BACKUP_FILE = '/tmp/upgrade-harness-snapshot.dump';
 
 /**
  * PostgreSQL in a container on the cell network (alias `database`). Its data lives on a tmpfs:
@@ -71,8 +77,20 @@ export async function startPostgres(options: {
     hostUrl,
     container,
     identity: () => containerIdentity(container.getId()),
+    backup: () => execOrThrow(container, 'backup', ['pg_dump', '-U', USER, '--format=custom', `--file=${BACKUP_FILE}`, DATABASE]),
+    restore: async () => {
+      await execOrThrow(container, 'restore', ['psql', '-U', USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`, '-c', `CREATE DATABASE ${DATABASE}`]);
+      await execOrThrow(container, 'restore', ['pg_restore', '-U', USER, '--exit-on-error', `--dbname=${DATABASE}`, BACKUP_FILE]);
+    },
     [Symbol.asyncDispose]: stop,
   };
+}
+
+async function execOrThrow(container: StartedTestContainer, what: string, command: string[]): Promise<void> {
+  const result = await container.exec(command);
+  if (result.exitCode !== 0) {
+    throw new InfrastructureError(`database ${what} failed: ${command[0]} exited with ${result.exitCode}: ${result.output.trim().split('\n').slice(-3).join(' | ')}`, { code: 'DATABASE_SNAPSHOT' });
+  }
 }
 
 /** A real login and query: the official image's first start runs a temporary server on a socket only, so this sees the real one. */

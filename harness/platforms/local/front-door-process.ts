@@ -160,9 +160,12 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
   });
 
   upstream.on('response', (upstreamRes) => {
+    // Which replica answered, for probes of apps that put no version on their responses (as
+    // HAProxy's map does on the docker platform).
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, {
       ...forwardableHeaders(upstreamRes.headers),
       'x-front-door-member': member.id,
+      ...(upstreamRes.headers['x-app-version'] === undefined ? { 'x-upstream-version': member.version } : {}),
     });
     upstreamRes.pipe(res);
     // The backend broke off mid-body: reset the client as a real load balancer would, never

@@ -4,6 +4,7 @@ import { UpgradeFailedError } from '../../errors.ts';
 import type { CommandSpec } from '../../matrix/cell.ts';
 import { awaitReady } from '../await-ready.ts';
 import type { Replica } from '../platform.ts';
+import { userEnvironment } from '../../util/user-environment.ts';
 import { spawnFailure } from './spawn-failure.ts';
 
 export interface ReplicaProcessOptions {
@@ -28,7 +29,9 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
   if (!file) throw new UpgradeFailedError(`replica ${options.id}: empty command`);
   const child: ResultPromise = execa(file, args, {
     cwd: options.spec.cwd,
-    env: { ...options.spec.env, ...options.labels },
+    // The user's own PATH and Node, not the ones npx put in front to run the harness.
+    env: { ...userEnvironment(), ...options.spec.env, ...options.labels },
+    extendEnv: false,
     stdin: 'ignore',
     stdout: { file: logFile, append: true },
     stderr: { file: logFile, append: true },
@@ -52,6 +55,7 @@ export async function startReplicaProcess(options: ReplicaProcessOptions): Promi
     id: options.id,
     version: options.version,
     url,
+    logFile,
     get exitedUnexpectedly() {
       return exited && !stopping;
     },

@@ -1,12 +1,14 @@
 import { execa } from 'execa';
 import type { CommandSpec } from '../../matrix/cell.ts';
-import { migrationFailed, migrationLogFile } from '../migration-outcome.ts';
+import { migrationFailed, migrationLogFile, migrationTitle } from '../migration-outcome.ts';
+import type { MigrationKind } from '../platform.ts';
+import { userEnvironment } from '../../util/user-environment.ts';
 import { spawnFailure } from './spawn-failure.ts';
 
 /** Runs a scenario's migration command to completion; a non-zero exit fails the upgrade. */
 export async function runMigration(options: {
   version: string;
-  kind: 'pre' | 'post';
+  kind: MigrationKind;
   spec: CommandSpec;
   labels: Record<string, string>;
   logDir: string;
@@ -18,7 +20,9 @@ export async function runMigration(options: {
   if (!file) return;
   const result = await execa(file, args, {
     cwd: options.spec.cwd,
-    env: { ...options.spec.env, ...options.labels },
+    // The user's own PATH and Node, not the ones npx put in front to run the harness.
+    env: { ...userEnvironment(), ...options.spec.env, ...options.labels },
+    extendEnv: false,
     stdin: 'ignore',
     stdout: { file: logFile, append: true },
     stderr: { file: logFile, append: true },
@@ -27,7 +31,7 @@ export async function runMigration(options: {
     cancelSignal: options.signal,
   });
   if (result.exitCode === 0) return;
-  const failure = spawnFailure(`${options.kind}-deployment migration of ${options.version}`, options.spec, result);
+  const failure = spawnFailure(migrationTitle(options.kind, options.version), options.spec, result);
   if (failure) throw failure;
   throw await migrationFailed(options.kind, options.version, logFile, result.timedOut ? { timeoutMs: options.timeoutMs } : { exitCode: result.exitCode });
 }

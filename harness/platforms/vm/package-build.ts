@@ -1,5 +1,6 @@
 // The scenario's Linux package of each version a cell installs, built by the scenario's own
 // command (the harness knows nothing of .deb internals) into the cell's work folder.
+import { userEnvironment } from '../../util/user-environment.ts';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -21,7 +22,7 @@ async function buildPackage(packaging: VmPackaging, scenario: Scenario, version:
   const values = { version, out, upgradeStops: scenario.upgradeStops.join(',') };
   const [program, ...args] = packaging.build.command.map((part) => fillPlaceholders(part, values));
   const where = `${scenario.file} vm.package.build`;
-  const built = await execa(program!, args, { cwd: packaging.build.cwd, timeout: BUILD_TIMEOUT_MS, cancelSignal: signal, reject: false, all: true });
+  const built = await execa(program!, args, { cwd: packaging.build.cwd, env: userEnvironment(), extendEnv: false, timeout: BUILD_TIMEOUT_MS, cancelSignal: signal, reject: false, all: true });
   if (built.exitCode !== 0) {
     const tail = String(built.all ?? '').trim().split('\n').slice(-10).join('\n  ');
     const why = built.code === 'ENOENT' ? `${program} is not installed` : `exited ${built.exitCode ?? built.signal}`;

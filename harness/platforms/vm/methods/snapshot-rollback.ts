@@ -11,7 +11,7 @@ import { awaitServing, installOn, readyTimeoutMs, withoutMigrations, type VmSetu
 export function withSnapshotRollback(installation: Installation, setup: VmSetup, installed: string): Installation {
   const versions = setup.cell.scenario.versions;
   const order = (version: string) => versions.findIndex((entry) => entry.version === version);
-  const needsSnapshot = (version: string) => versions[order(version)]?.rollback?.restore === 'snapshot';
+  const needsSnapshot = (version: string) => { const rollback = versions[order(version)]?.rollback; return rollback !== undefined && 'restore' in rollback; };
   let current = installed;
   let backupOf: string | null = null;
   return {

@@ -1,0 +1,44 @@
+// JSON pointers (RFC 6901), as scenarios name a field of a response: /build/version, /data/0/id.
+
+/** "" (the whole document) or "/"-separated tokens, "~" escaped as ~0 and "/" as ~1. */
+export const JSON_POINTER_PATTERN = /^(\/([^~]|~[01])*)*$/;
+
+const MISSING = Symbol('missing');
+
+/** The value the pointer names, or `undefined` when it does not resolve (a changed shape). */
+export function resolvePointer(document: unknown, pointer: string): unknown {
+  const found = walk(document, pointer);
+  return found === MISSING ? undefined : found;
+}
+
+/** Whether the pointer resolves, even to null. */
+export function pointerResolves(document: unknown, pointer: string): boolean {
+  return walk(document, pointer) !== MISSING;
+}
+
+function walk(document: unknown, pointer: string): unknown {
+  if (pointer === '') return document;
+  let current: unknown = document;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9]\d*)$/.test(token) || Number(token) >= current.length) return MISSING;
+      current = current[Number(token)];
+    } else if (typeof current === 'object' && current !== null && Object.hasOwn(current, token)) {
+      current = (current as Record<string, unknown>)[token];
+    } else {
+      return MISSING;
+    }
+  }
+  return current;
+}
+
+export const jsonTypes = ['string', 'number', 'boolean', 'array', 'object', 'null'] as const;
+export type JsonType = (typeof jsonTypes)[number];
+
+export function jsonTypeOf(value: unknown): JsonType | 'undefined' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' || type === 'object' ? type : 'undefined';
+}
