@@ -13,12 +13,13 @@ export const canary: UpgradeMethod = {
   async upgrade(deployment, to, context) {
     const stable = deployment.live;
     const fresh = await startReplicas(deployment.env, to, stable.length, context);
+    const startedAt = performance.now();
     for (const percent of context.cell.methodOptions.canarySteps) {
       await setShare(deployment, stable, fresh, percent);
       context.event(`canary: ${percent}% of traffic on ${to}`);
       if (percent === 100) break;
       await context.hold(context.cell.methodOptions.canaryStepMs);
-      const breached = context.checkGates().filter((gate) => !gate.passed);
+      const breached = context.checkGates(startedAt).filter((gate) => !gate.passed);
       if (breached.length > 0) {
         await setShare(deployment, stable, fresh, 0);
         context.event(`canary: gate breached at ${percent}%, traffic returned to ${names(stable)}`);

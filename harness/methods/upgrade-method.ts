@@ -33,8 +33,11 @@ export interface MethodContext {
   signal: AbortSignal;
   /** Records a step on the cell's timeline. */
   event(message: string): void;
-  /** Gates judged on the traffic so far (canary checks between steps). */
-  checkGates(): GateResult[];
+  /**
+   * Gates judged on the traffic since `sinceMs` (performance.now()): a canary's analysis covers the
+   * traffic since it began, not a warm-up the release had no part in.
+   */
+  checkGates(sinceMs: number): GateResult[];
   /** Waits (cancellable by the signal). */
   hold(ms: number): Promise<void>;
 }

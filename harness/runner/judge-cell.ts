@@ -39,7 +39,29 @@ export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, o
     gatesOutsideWindows: () => measureCell(cell, timeline, { ...m, probes: m.probes.map((probe) => ({ name: probe.name, records: outside(probe.records) })) }).gates,
     failedPhase: timeline.spansMs().findLast((span) => span.name !== 'teardown') ?? null,
   });
-  return { ...measured, ...verdict, measurement };
+  return { ...measured, ...baselineVerdict(cell, measured.traffic, verdict), measurement };
+}
+
+/**
+ * Warm-up is the steady state the upgrade is measured against: only `from` runs and nothing has
+ * changed yet. When requests already fail there, the environment did not serve cleanly (a starved
+ * machine the health monitor did not catch, a flaky old version), and a red verdict would blame
+ * the upgrade for it; the cell gets no verdict instead, as a chaos experiment whose steady state
+ * does not hold before it starts is not run.
+ */
+function baselineVerdict(cell: Cell, traffic: CellResult['traffic'], verdict: Pick<CellResult, 'status' | 'error'>): Pick<CellResult, 'status' | 'error'> {
+  const warmUp = traffic?.byPhase['warm-up'];
+  if (verdict.status !== 'failed' || !warmUp || warmUp.failures === 0) return verdict;
+  const said = verdict.error ? verdict.error.message.split('\n')[0] : 'its gates broke';
+  return {
+    status: 'error',
+    error: {
+      code: 'BASELINE_FAILED',
+      message: `${warmUp.failures} of ${warmUp.requests} requests failed during warm-up, before the upgrade began, while only ${cell.from} ran: the environment did not serve cleanly, so ${said} is no verdict on the upgrade`,
+      hint: 'rerun on a quieter runner; if it persists, the old version itself fails under this traffic (see the warm-up failures in requests.csv)',
+      kind: 'infrastructure',
+    },
+  };
 }
 
 function starvedSpan(window: StarvedWindow, timeline: Timeline): MeasurementHealth['starved'][number] {

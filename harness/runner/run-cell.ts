@@ -77,7 +77,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     signal,
     event: (message) => timeline.event(message),
     hold: (ms) => hold(ms, signal),
-    checkGates: () => gatesSoFar(cell, timeline, probes, trafficFrom(), now()),
+    checkGates: (sinceMs) => gatesSoFar(cell, timeline, probes, sinceMs, now()),
   };
   const checkLedger = async (): Promise<Integrity | null> => {
     const checked = (await ledger()?.checkIntegrity!()) ?? null;

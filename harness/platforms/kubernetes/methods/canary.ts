@@ -31,6 +31,7 @@ export const canary: KubernetesMethod = {
         await applyAll(app, next.rest);
         const fresh = slotFor(app, next, to, 0);
         const total = app.cell.replicas;
+        const startedAt = performance.now();
         for (const percent of app.cell.methodOptions.canarySteps) {
           const onCanary = percent >= 100 ? total : Math.min(total, Math.max(1, Math.ceil((total * percent) / 100)));
           await resize(app, fresh, onCanary);
@@ -38,7 +39,7 @@ export const canary: KubernetesMethod = {
           context.event(`canary: ${onCanary} of ${total} pods on ${to} (step ${percent}%)`);
           if (percent >= 100) break;
           await context.hold(app.cell.methodOptions.canaryStepMs);
-          const breached = context.checkGates().filter((gate) => !gate.passed);
+          const breached = context.checkGates(startedAt).filter((gate) => !gate.passed);
           if (breached.length > 0) {
             await resize(app, stable, total);
             await app.api.delete(fresh.deployment);
