@@ -82,7 +82,8 @@ export interface ScenarioVersion {
   kubernetes?: { values: Record<string, unknown>; manifests?: string; image?: string };
   /**
    * How a rollback from this version gets its data back: `restore: snapshot`, the state copied
-   * before upgrading to it (data folder and database); or `down`, a down-migration run first.
+   * before upgrading to it (data folder and database); or `down`, a down-migration run once the
+   * old version serves again.
    */
   rollback?: { restore: 'snapshot' } | { down: CommandSpec };
 }

@@ -4,7 +4,7 @@
 // placeholder that validates is one that gets filled there.
 
 /** Where text with placeholders sits in a scenario. */
-export type PlaceholderContext = 'run' | 'migration' | 'setup' | 'probe' | 'write-body' | 'read-back';
+export type PlaceholderContext = 'run' | 'migration' | 'setup' | 'probe' | 'write-path' | 'write-body' | 'read-back';
 
 const commandBase = ['version', 'host', 'dataDir'] as const;
 
@@ -22,6 +22,7 @@ export function placeholdersFor(context: PlaceholderContext, database: boolean):
       return ['setup.'];
     case 'write-body':
       return ['setup.', 'key', 'value'];
+    case 'write-path':
     case 'read-back':
       return ['setup.', 'key'];
   }

@@ -5,9 +5,11 @@ import { JSON_POINTER_PATTERN, jsonTypes } from '../util/json-pointer.ts';
 
 export const httpPath = z.string().startsWith('/', 'must start with "/"');
 
+const NOT_A_POINTER = 'not a JSON pointer: start with "/" and separate names with "/", e.g. /build/version (write ~1 for a "/" inside a name, ~0 for "~")';
+
 export const jsonPointer = z
   .string()
-  .regex(JSON_POINTER_PATTERN, 'not a JSON pointer: start with "/" and separate names with "/", e.g. /build/version (write ~1 for a "/" inside a name, ~0 for "~")')
+  .regex(JSON_POINTER_PATTERN, NOT_A_POINTER)
   .meta({ id: 'jsonPointer', description: 'A JSON pointer (RFC 6901) into a response body, e.g. /data/0/id' });
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not an HTTP header name');
@@ -41,7 +43,13 @@ const readProbeSchema = z.strictObject({
     .strictObject({
       status: z.array(z.int().min(100).max(599)).min(1).optional().meta({ description: 'Statuses that count as a right answer; another 2xx or 3xx is wrong-body' }),
       json: z
-        .record(jsonPointer, z.enum(jsonTypes))
+        .record(z.string(), z.enum(jsonTypes))
+        // Checked here rather than as the record's key schema, whose failure zod reports without its message.
+        .superRefine((shape, context) => {
+          for (const pointer of Object.keys(shape)) {
+            if (!JSON_POINTER_PATTERN.test(pointer)) context.addIssue({ code: 'custom', path: [pointer], message: NOT_A_POINTER });
+          }
+        })
         .optional()
         .meta({ description: 'Pointers into the JSON body and the type each must have; a mismatch, a pointer that does not resolve or a body that is not JSON is wrong-body' }),
     })
@@ -61,7 +69,7 @@ const readBackSchema = z
 
 const writeProbeSchema = z.strictObject({
   method,
-  path: httpPath.meta({ description: 'May hold {{setup.NAME}}' }),
+  path: httpPath.meta({ description: 'May hold {{key}} (URL-encoded) and {{setup.NAME}}' }),
   headers: headersSchema,
   body: z
     .string()

@@ -66,6 +66,7 @@ const contextWords: Record<PlaceholderContext, string> = {
   migration: 'migrations (no replica runs them)',
   setup: 'the setup step',
   probe: 'probe paths and headers',
+  'write-path': 'the write path',
   'write-body': 'the write body',
   'read-back': 'the read-back path',
 };
@@ -115,7 +116,7 @@ function textsIn(config: ScenarioConfig): PlacedText[] {
   add(config.setup, ['setup'], 'setup');
   const { read, write } = config.probes;
   const probe = (endpoint: { path: string; headers: Record<string, string | number> }, name: string) => {
-    texts.push({ text: endpoint.path, path: ['probes', name, 'path'], context: 'probe' });
+    texts.push({ text: endpoint.path, path: ['probes', name, 'path'], context: name === 'write' ? 'write-path' : 'probe' });
     for (const [header, value] of Object.entries(endpoint.headers)) texts.push({ text: String(value), path: ['probes', name, 'headers', header], context: 'probe' });
   };
   probe(read, 'read');

@@ -60,7 +60,7 @@ const versionEntrySchema = z.strictObject({
       z.strictObject({ restore: z.literal('snapshot') }).meta({
         description: "This version's migrations cannot be undone: the harness copies the state (data folder, database) before upgrading to it, and a rollback from it stops it, restores the copy and starts the old version",
       }),
-      commandSpecSchema.meta({ description: "A down-migration, run before the rollback from this version moves the replicas back; placeholders as in migrations" }),
+      commandSpecSchema.meta({ description: 'A down-migration, run once a rollback from this version has moved the replicas back (the mirror of an upgrade); placeholders as in migrations' }),
     ])
     .optional()
     .meta({ description: 'How a rollback from this version gets its data back: restore: snapshot, or a down-migration command' }),

@@ -2,7 +2,7 @@
 // orchestrates (local, docker). A version may say its migrations cannot be undone (`rollback:
 // { restore: snapshot }`): the state is copied before anything of it runs, and the way back from
 // it is stop, restore, start the old version, all under traffic, measured. Or it names a
-// down-migration (`rollback: { command }`), run before the method moves the replicas back.
+// down-migration (`rollback: { command }`), run once the method moved the replicas back.
 import type { Installation, ReplicaPoolEnvironment } from '../platforms/platform.ts';
 import { names, startReplicas } from './pool-operations.ts';
 import type { Deployment, MethodContext } from './upgrade-method.ts';
@@ -34,11 +34,13 @@ export function withRollbackData(installation: Installation, deployment: Deploym
       if (order(to) < order(current) && restoresSnapshot(current) && snapshot?.of === to) {
         await restore(deployment, to, upgradeContext);
       } else {
+        await installation.upgrade(to, upgradeContext);
+        // The mirror of an upgrade (migrate, then the code): the old code goes back first, on a
+        // schema its successor's expand migration kept compatible, then the down-migration.
         if (order(to) < order(current) && rollbackOf(current) && 'down' in rollbackOf(current)!) {
-          upgradeContext.event(`down-migration of ${current} before returning to ${to}`);
+          upgradeContext.event(`down-migration of ${current}, now that ${to} serves again`);
           await deployment.env.migrate(current, 'down');
         }
-        await installation.upgrade(to, upgradeContext);
       }
       current = to;
     },

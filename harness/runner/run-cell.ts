@@ -142,7 +142,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     const values = parseSetupOutput(stdout, setupLogFile(logDir));
     // What a header carries is a credential: it is never written out.
     secrets.add(headerSecrets(cell, values));
-    await appendFile(setupLogFile(logDir), `[stdout] ${secrets.mask(stdout)}\n`);
+    await appendFile(setupLogFile(logDir), `[stdout] ${secrets.mask(stdout.trimEnd())}\n`);
     setupValues = values;
     timeline.event(`setup printed ${Object.keys(values).join(', ') || 'an empty object'}`);
   };
@@ -262,6 +262,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     await context.keep(cell, [...(env.describe?.() ?? [`front door  ${env.trafficUrl}`]), `logs        ${logDir}`]);
   };
   const outcome = await runSteps(steps, signal, keepForInspection);
+  await secrets.maskFolder(logDir);
 
   // Measure what traffic there was, whatever happened: a failed upgrade's outage is the finding.
   const rollbackStart = timeline.startOf('rollback');

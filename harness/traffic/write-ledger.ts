@@ -55,7 +55,7 @@ export function startWriteLedger(options: WriteLedgerOptions): RunningProbe {
     const body = write.body === undefined ? JSON.stringify({ key, value: valueOf(n) }) : fillPlaceholders(write.body, { key, value: valueOf(n) });
     const sentMs = performance.now();
     inFlight++;
-    request(settings, write.method, write.path, body).then(
+    request(settings, write.method, fillPlaceholders(write.path, { key: encodeURIComponent(key) }), body).then(
       ({ status, version, upstreamCause }) => {
         const outcome = classifyStatus(status);
         if (outcome === OUTCOME_OK) acknowledged.push(n);
