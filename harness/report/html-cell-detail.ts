@@ -1,4 +1,5 @@
 // One cell's detail section: verdict, error with hint, timeline, and the tables behind the verdict.
+import { lostWritesText } from './lost-writes-text.ts';
 import type { CellResult, ErrorBudget, Integrity, TrafficSummary } from '../results.ts';
 import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatOutageCauses, formatPercent, hopLabel } from './format.ts';
 import { type Content, emptyNote, esc, panel, raw, safeRelativeHref, table } from './html-parts.ts';
@@ -40,7 +41,11 @@ function measureRows(traffic: TrafficSummary, budget: ErrorBudget | null, integr
     ['latency p50 / p95 / p99 / max', [traffic.latencyMs.p50, traffic.latencyMs.p95, traffic.latencyMs.p99, traffic.latencyMs.max].map(formatMs).join(' / ')],
   ];
   if (budget) rows.push(['error budget', `${formatBudget(budget)} (SLO ${formatPercent(budget.slo)}, consumed ${formatCount(budget.consumedFailures)})`]);
-  if (integrity) rows.push(['writes acknowledged / lost / duplicated', `${integrity.writesAcknowledged} / ${integrity.writesLost} / ${integrity.duplicates}`]);
+  if (integrity) {
+    const why = lostWritesText(integrity);
+    rows.push(['writes acknowledged / lost / duplicated', `${integrity.writesAcknowledged} / ${integrity.writesLost} / ${integrity.duplicates}${why ? ` (lost: ${why})` : ''}`]);
+    if (integrity.lostExamples?.length) rows.push(['lost writes, for example', integrity.lostExamples.join('; ')]);
+  }
   return rows;
 }
 

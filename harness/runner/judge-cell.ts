@@ -1,5 +1,6 @@
 // A finished cell's figures and verdict: its traffic measured, its gates judged, and the verdict
 // checked against the harness's own health (see starvation-verdict.ts).
+import { UpgradeFailedError } from '../errors.ts';
 import type { Cell } from '../matrix/cell.ts';
 import { cellHealth } from '../health/cell-health.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
@@ -39,8 +40,10 @@ export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, o
     gatesOutsideWindows: () => measureCell(cell, timeline, { ...m, probes: m.probes.map((probe) => ({ name: probe.name, records: outside(probe.records) })) }).gates,
     failedPhase: timeline.spansMs().findLast((span) => span.name !== 'teardown') ?? null,
   });
-  return { ...measured, ...baselineVerdict(cell, measured.traffic, verdict), measurement };
+  return { ...measured, ...baselineVerdict(cell, measured, outcome.thrown, verdict), measurement };
 }
+
+const TRAFFIC_GATES = new Set(['failedRequests', 'longestOutageMs', 'availability', 'p99LatencyMs']);
 
 /**
  * Warm-up is the steady state the upgrade is measured against: only `from` runs and nothing has
@@ -49,9 +52,15 @@ export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, o
  * the upgrade for it; the cell gets no verdict instead, as a chaos experiment whose steady state
  * does not hold before it starts is not run.
  */
-function baselineVerdict(cell: Cell, traffic: CellResult['traffic'], verdict: Pick<CellResult, 'status' | 'error'>): Pick<CellResult, 'status' | 'error'> {
-  const warmUp = traffic?.byPhase['warm-up'];
+export function baselineVerdict(cell: Cell, measured: Pick<CellResult, 'traffic' | 'gates'>, thrown: unknown, verdict: Pick<CellResult, 'status' | 'error'>): Pick<CellResult, 'status' | 'error'> {
+  const warmUp = measured.traffic?.byPhase['warm-up'];
   if (verdict.status !== 'failed' || !warmUp || warmUp.failures === 0) return verdict;
+  // Only a verdict that rests on how requests fared: a crash, a wrong version, a lost write or a
+  // restarted component is evidence of its own, whatever the warm-up saw.
+  const onTraffic = verdict.error
+    ? thrown instanceof UpgradeFailedError && thrown.timingDependent
+    : measured.gates.filter((gate) => !gate.passed).every((gate) => TRAFFIC_GATES.has(gate.name));
+  if (!onTraffic) return verdict;
   const said = verdict.error ? verdict.error.message.split('\n')[0] : 'its gates broke';
   return {
     status: 'error',

@@ -13,6 +13,7 @@ import { InfrastructureError, UpgradeFailedError, UpgradeRefusedError } from '..
 import { placeholdersIn } from '../matrix/placeholders.ts';
 import { setupLogFile } from '../platforms/setup-outcome.ts';
 import { parseSetupOutput, type SetupValues } from '../traffic/fill-probes.ts';
+import { lostWritesText } from '../report/lost-writes-text.ts';
 import { SecretMask } from './secret-mask.ts';
 import { skippedStops } from '../matrix/skipped-stops.ts';
 import { describeError, teardownError } from './cell-error.ts';
@@ -81,7 +82,10 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   };
   const checkLedger = async (): Promise<Integrity | null> => {
     const checked = (await ledger()?.checkIntegrity!()) ?? null;
-    if (checked) timeline.event(`write ledger: ${checked.writesAcknowledged} acknowledged writes read back, ${checked.writesLost} lost`);
+    if (checked) {
+      const why = lostWritesText(checked);
+      timeline.event(`write ledger: ${checked.writesAcknowledged} acknowledged writes read back, ${checked.writesLost} lost${why ? ` (${why})` : ''}`);
+    }
     return checked;
   };
   const settleAndVerify = async (settle: string, verify: string, version: string): Promise<Integrity | null> => {

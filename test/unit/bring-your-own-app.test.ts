@@ -96,12 +96,17 @@ describe("the app's own environment", () => {
 
 describe('lifecycle steps per platform', () => {
   const scenario = (over: Partial<Scenario>): Scenario =>
-    ({ name: 'app', versions: [{ version: '1', run: {} }, { version: '2', run: {}, rollback: { restore: 'snapshot' } }, { version: '3', run: {}, rollback: { down: { command: ['down'], cwd: '/', env: {} } } }], ...over }) as Scenario;
+    ({ name: 'app', database: 'none', versions: [{ version: '1', run: {} }, { version: '2', run: {}, rollback: { restore: 'snapshot' } }, { version: '3', run: {}, rollback: { down: { command: ['down'], cwd: '/', env: {} } } }], ...over }) as Scenario;
   const config = (platforms: string[]) => ({ platforms }) as unknown as MatrixConfig;
   it('are carried out on local and docker; a snapshot restore also on machines', () => {
     expect(lifecycleFitsPlatforms(config(['local', 'docker']), scenario({ setup: { command: ['s'], cwd: '/', env: {} } }))).toEqual([]);
     expect(lifecycleFitsPlatforms(config(['vm']), scenario({})).map((issue) => issue.message)).toEqual([
       'scenario app uses a down-migration (version 3: rollback.command), which platform vm does not carry out; run it on local or docker',
+    ]);
+  });
+  it('restore a PostgreSQL database only where pg_dump is (docker, machines)', () => {
+    expect(lifecycleFitsPlatforms(config(['local']), scenario({ database: 'postgres', versions: [{ version: '2', run: {}, rollback: { restore: 'snapshot' } }] })).map((issue) => issue.message)).toEqual([
+      'scenario app uses a snapshot restore (version 2: rollback.restore), which platform local does not carry out of a PostgreSQL database (local has no pg_dump); run it on docker or vm',
     ]);
   });
   it('are refused on Kubernetes, each named with where it is said', () => {
