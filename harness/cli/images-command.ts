@@ -40,7 +40,8 @@ async function scenariosToBuild(references: string[]): Promise<Scenario[]> {
   }
   return Promise.all(
     references.map(async (reference) => {
-      const found = findScenarioFile(reference, join(root, 'matrices', 'any.yaml'));
+      // A path is the user's, relative to where they are; a bare name is a folder under scenarios/.
+      const found = findScenarioFile(reference, join(process.cwd(), 'any.yaml'));
       if (!found.found) throw new ConfigError(`no scenario ${reference} (tried ${found.tried.join(', ')})`, [], `known: ${found.known.join(', ')}`);
       return loadScenario(resolve(found.file));
     }),

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults, runCli, testDir } from '../support/cli.ts';
+import { dockerGate } from '../support/docker-daemon.ts';
 
 const matrix = 'test/fixtures/e2e/bookmarks.yaml';
 
@@ -67,5 +68,43 @@ describe('an app described only by its scenario file', () => {
       for (const words of says) expect(cell?.error?.message).toContain(words);
       expect(cell?.traffic).toBeNull();
     }
+  });
+});
+
+const docker = await dockerGate('bring-your-own-app on docker');
+
+describe.runIf(docker)('the same app on the docker platform', () => {
+  it('mounts its data folder in every container, runs setup and migrations in one-off containers, and starts no PostgreSQL', { timeout: 300_000 }, async () => {
+    const built = await runCli(['images', 'build', '--scenario', 'test/fixtures/e2e/bookmarks/scenario.yaml']);
+    expect(built.exitCode, built.stdout + built.stderr).toBe(0);
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/bookmarks-docker.yaml', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+    const results = await readResults(out);
+    const rolling = results.cells.find((cell) => cell.id === 'docker/1-to-2/rolling')!;
+    expect(rolling.status, JSON.stringify(rolling.error)).toBe('passed');
+    expect(rolling.integrity?.writesAcknowledged).toBeGreaterThan(0);
+    expect(rolling.rollback?.integrity?.writesLost).toBe(0);
+    const events = rolling.events.map((event) => event.message);
+    expect(events).toContain('down-migration of 2, now that 1 serves again');
+    expect(events.some((message) => message.startsWith('PostgreSQL'))).toBe(false);
+    const blueGreen = results.cells.find((cell) => cell.id === 'docker/2-to-3/blue-green')!;
+    expect(blueGreen.error?.code).toBe('STANDBY_NOT_READY');
+    expect(blueGreen.error?.message).toContain('build 2 cannot read storage layout 3');
+  });
+
+  it('rolls back from an irreversible version by restoring the pg_dump taken before it, counting the writes the restore lost', { timeout: 300_000 }, async () => {
+    const out = await testDir();
+    const run = await runCli(['run', 'test/fixtures/e2e/docker-restore.yaml', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const [cell] = (await readResults(out)).cells;
+    const events = cell!.events.map((event) => event.message);
+    expect(events.some((message) => message.includes('database dumped (pg_dump)'))).toBe(true);
+    expect(events).toContain('data folder and database restored from the copy');
+    // Writes taken after the dump are gone with the restore: counted, each "not found".
+    const lost = cell!.rollback?.integrity;
+    expect(lost?.writesLost).toBeGreaterThan(0);
+    expect(lost?.lostBy?.notFound).toBe(lost?.writesLost);
+    expect(cell!.integrity?.writesLost).toBe(0);
   });
 });
