@@ -44,7 +44,11 @@ export function qemuRunsInPlace(config: MatrixConfig): FoundIssue[] {
     : [{ path: ['vm', 'kinds', config.vm.kinds.indexOf('qemu')], message: 'a qemu fleet is one machine, so it runs package-in-place only: add exclude: [{ machine: qemu, method: package-rolling }]' }];
 }
 
-export const scenarioIsPackagedForVm: CrossRule = (config, scenario: Scenario) =>
-  onVm(config) && !scenario.vm
-    ? [{ path: ['platforms', config.platforms.indexOf('vm')], message: `scenario ${scenario.name} has no vm section (how to build its Linux package), so platform vm cannot install it` }]
-    : [];
+export const scenarioIsPackagedForVm: CrossRule = (config, scenario: Scenario) => {
+  if (!onVm(config)) return [];
+  const at = ['platforms', config.platforms.indexOf('vm')];
+  if (!scenario.vm) return [{ path: at, message: `scenario ${scenario.name} has no vm section (how to build its Linux package), so platform vm cannot install it` }];
+  // The fleet's database machine is PostgreSQL, and the package's configuration is given its URL.
+  if (scenario.database === 'none') return [{ path: at, message: `scenario ${scenario.name} says database: none, but platform vm installs packages against a PostgreSQL machine; run it on local or docker` }];
+  return [];
+};

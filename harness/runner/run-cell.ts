@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
 import type { MethodContext } from '../methods/upgrade-method.ts';
@@ -9,12 +9,11 @@ import type { CellResult, EnvironmentFacts, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
 import { pathInside } from '../util/path-inside.ts';
-import { InfrastructureError, UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
-import { placeholdersIn } from '../matrix/placeholders.ts';
-import { setupLogFile } from '../platforms/setup-outcome.ts';
-import { parseSetupOutput, type SetupValues } from '../traffic/fill-probes.ts';
+import { UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import type { SetupValues } from '../traffic/fill-probes.ts';
 import { lostWritesText } from '../report/lost-writes-text.ts';
 import { SecretMask } from './secret-mask.ts';
+import { maskResult, runSetupStep } from './setup-step.ts';
 import { skippedStops } from '../matrix/skipped-stops.ts';
 import { describeError, teardownError } from './cell-error.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
@@ -47,7 +46,7 @@ const FLUSH_EVERY_TICKS = 10;
 
 /**
  * One cell, as a list of steps whose teardowns run in reverse whatever happens:
- * provision -> install(from) -> warm-up traffic -> migrate-pre -> upgrade -> settle -> verify
+ * provision -> install(from) [and the scenario's setup step] -> warm-up traffic -> migrate-pre -> upgrade -> settle -> verify
  * -> [rollback -> settle -> verify] | [finalize -> migrate-post -> settle] -> stop traffic -> teardown.
  * Rolling back happens before the post-deployment migration: that migration is the point of no return.
  * A chained path repeats migrate-pre .. post-settle for each required stop before its last hop.
@@ -135,21 +134,6 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     const stops = skippedStops(cell.scenario, cell.from, cell.to).join(', ');
     throw new UpgradeFailedError(`${cell.from} -> ${cell.to} skips the required upgrade stop ${stops} and should have been refused, but the upgrade went through`);
   };
-  /** The scenario's setup step, once the first version serves: its output fills {{setup.NAME}} in the probes. */
-  const runSetup = async () => {
-    const spec = cell.scenario.setup;
-    if (!spec) return;
-    // The matrix rules refuse `setup` on platforms that cannot run it.
-    if (!env!.runSetup) throw new InfrastructureError(`platform ${cell.platform} cannot run the scenario's setup step`, { code: 'INTERNAL' });
-    timeline.event(`setup: ${spec.command.join(' ')}`);
-    const stdout = await env!.runSetup(spec);
-    const values = parseSetupOutput(stdout, setupLogFile(logDir));
-    // What a header carries is a credential: it is never written out.
-    secrets.add(headerSecrets(cell, values));
-    await appendFile(setupLogFile(logDir), `[stdout] ${secrets.mask(stdout.trimEnd())}\n`);
-    setupValues = values;
-    timeline.event(`setup printed ${Object.keys(values).join(', ') || 'an empty object'}`);
-  };
   /** A rollback returns to the last version the path completed: the last required stop, or `from`. */
   const rollbackTo = cell.via.at(-1) ?? cell.from;
 
@@ -197,7 +181,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
         timeline.phase('install');
         installation = await env!.install(cell.from, methodContext);
         componentsAtInstall = await env!.components();
-        await runSetup();
+        setupValues = await runSetupStep(cell, env!, logDir, secrets, (message) => timeline.event(message));
       },
       teardown: async () => {
         if (componentsAtInstall.length === 0 || !env) return;
@@ -307,22 +291,6 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     ...(environment ? { environment } : {}),
   };
   return maskResult(result, secrets);
-}
-
-/** The setup values that go into a probe's headers. */
-function headerSecrets(cell: Cell, values: SetupValues): string[] {
-  const { read, write } = cell.scenario.probes;
-  const used = [read, ...(write ? [write] : [])].flatMap((probe) => Object.values(probe.headers ?? {}).flatMap((value) => placeholdersIn(value)));
-  return used.flatMap((name) => (name.startsWith('setup.') && values[name.slice('setup.'.length)] !== undefined ? [values[name.slice('setup.'.length)]!] : []));
-}
-
-/** Events and the error message are where a cell's text could quote a secret (a failing request's words). */
-function maskResult(result: CellResult, secrets: SecretMask): CellResult {
-  return {
-    ...result,
-    events: result.events.map((event) => ({ ...event, message: secrets.mask(event.message) })),
-    ...(result.error ? { error: { ...result.error, message: secrets.mask(result.error.message) } } : {}),
-  };
 }
 
 /** Components whose identity changed between two snapshots, described for the timeline. */
