@@ -173,6 +173,8 @@ export interface CellResult {
   rollback: RollbackResult | null;
   gates: GateResult[];
   error: CellError | null;
+  /** Failed and error cells: why, in one line (the error, then each breached gate with its evidence). Absent in older results. */
+  cause?: string;
   /** How well the harness could measure: its own lateness and the machine's starvation (absent in older results). */
   measurement?: MeasurementHealth | null;
   /** Folder (relative to the results file) with this cell's logs. */

@@ -28,6 +28,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; font-size: 13px
 .cell-detail { scroll-margin-top: 64px; border: 1px solid var(--line); border-left: 6px solid var(--skip); border-radius: 6px; padding: 12px 16px; margin: 18px 0; }
 .cell-detail.status-passed { border-left-color: var(--ok); } .cell-detail.status-failed { border-left-color: var(--fail); } .cell-detail.status-error { border-left-color: var(--error); }
 .error-box { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 12px; margin: 8px 0; }
+.cause { font-size: 1.05em; margin: 4px 0 8px; padding: 6px 12px; border-left: 4px solid #cf222e; background: #ffebe9; }
 .breaches { color: var(--fail); font-weight: 600; }
 .panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 12px; margin: 10px 0; }
 .panel { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; }

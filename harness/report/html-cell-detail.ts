@@ -1,4 +1,5 @@
 // One cell's detail section: verdict, error with hint, timeline, and the tables behind the verdict.
+import { cellCause } from './cell-cause.ts';
 import { lostWritesText } from './lost-writes-text.ts';
 import type { CellResult, ErrorBudget, Integrity, TrafficSummary } from '../results.ts';
 import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatOutageCauses, formatPercent, hopLabel } from './format.ts';
@@ -128,6 +129,12 @@ function eventsPanel(cell: CellResult): string {
   return `<details class="events"><summary>Timeline events (${cell.events.length})</summary>${table(['at', 'phase', 'event'], rows)}</details>`;
 }
 
+/** First in a red cell: why it is red, in one line. */
+function causeLine(cell: CellResult): string {
+  const cause = cell.cause ?? cellCause(cell);
+  return cause ? `<p class="cause"><strong>Cause:</strong> ${esc(cause)}</p>` : '';
+}
+
 function errorBox(cell: CellResult): string {
   if (!cell.error) return '';
   const hint = cell.error.hint ? `<p class="hint"><strong>How to fix:</strong> ${esc(cell.error.hint)}</p>` : '';
@@ -144,6 +151,7 @@ export function renderCellDetail(cell: CellResult, anchor: string): string {
   return [
     `<section class="cell-detail status-${esc(cell.status)}" id="${esc(anchor)}" data-status="${esc(cell.status)}" data-platform="${esc(cell.platform)}" data-method="${esc(cell.method)}">`,
     `<h2><span class="badge">${esc(cell.status)}</span> <span class="cell-id">${esc(cell.id)}</span></h2>`,
+    causeLine(cell),
     `<p class="meta">${esc(`${cell.scenario} · ${hopLabel(cell)} · ${cell.method} on ${cell.platform} · started ${cell.startedAt} · took ${formatMs(cell.durationMs)}`)}${logs} · <a href="#top">top</a></p>`,
     errorBox(cell),
     breachLine(cell),

@@ -6,6 +6,7 @@
 // <failure>/<error>/<skipped> (it ignores the message attribute and <system-out> but for
 // attachments); Jenkins shows the message attribute as the error, the text as the stack trace, and
 // <system-out>. So the verdict's text repeats what a reader needs: what broke and how to reproduce.
+import { cellCause } from './cell-cause.ts';
 import { create } from 'xmlbuilder2';
 import type { CellResult, RunResults } from '../results.ts';
 import { countStatuses } from './verdict.ts';
@@ -50,16 +51,16 @@ function addVerdict(testcase: XMLBuilder, cell: CellResult): void {
   const error = cell.error;
   if (cell.status === 'failed') {
     const breaches = cell.gates.filter((gate) => !gate.passed).map(describeBreach);
-    const lines = [...breaches, ...outageLines(cell)];
+    const cause = cell.cause ?? cellCause(cell);
+    const lines = [...(cause ? [`cause: ${cause}`] : []), ...breaches, ...outageLines(cell)];
     if (error) lines.push(`${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
-    const message = breaches.length
-      ? `${breaches.length} gate${breaches.length === 1 ? '' : 's'} breached: ${breaches.join('; ')}`
-      : (error?.message ?? 'cell failed');
+    const message = breaches.length ? `${breaches.length} gate${breaches.length === 1 ? '' : 's'} breached: ${breaches.join('; ')}` : (error?.message ?? 'cell failed');
     const type = breaches.length ? 'gate' : (error?.code ?? 'failed');
     testcase.ele('failure', { message: attr(message), type: attr(type) }).txt(xmlSafe([...lines, ...whereToLook(cell)].join('\n')));
   } else if (cell.status === 'error') {
     const message = error?.message ?? 'cell errored';
-    const body = error ? `${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}` : message;
+    const cause = cell.cause ?? cellCause(cell);
+    const body = [...(cause ? [`cause: ${cause}`] : []), error ? `${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}` : message].join('\n');
     testcase.ele('error', { message: attr(message), type: attr(error?.code ?? 'error') }).txt(xmlSafe([body, ...whereToLook(cell)].join('\n')));
   } else if (cell.status === 'skipped') {
     const reason = error?.message ?? 'skipped';

@@ -1,4 +1,5 @@
 // summary.md: a compact table for CI job summaries and pull requests. The first line is the verdict.
+import { cellCause } from './cell-cause.ts';
 import type { CellResult, CellStatus, RunResults } from '../results.ts';
 import { failingGates, formatBudget, formatCount, formatMs, formatPercent } from './format.ts';
 import { overallStatus, verdictLine } from './verdict.ts';
@@ -25,7 +26,7 @@ export function mdCode(text: string): string {
 function row(cell: CellResult): string {
   const traffic = cell.traffic;
   const gates = failingGates(cell);
-  const problem = gates.length ? gates.join('; ') : (cell.status !== 'passed' && cell.error ? `${cell.error.code}: ${cell.error.message}` : '');
+  const problem = cell.cause ?? cellCause(cell) ?? (gates.length ? gates.join('; ') : '');
   const values = [
     mdCode(cell.id),
     `${statusMark[cell.status]} ${cell.status}`,
@@ -45,7 +46,7 @@ export function renderMarkdownSummary(results: RunResults): string {
     `Run \`${results.runId}\`, ${results.startedAt} to ${results.finishedAt}.`,
     ...(results.provenance ? ['', mdCell(provenanceLine(results.provenance))] : []),
     '',
-    '| cell | status | longest outage | availability | failed requests | error budget | failing gates / error |',
+    '| cell | status | longest outage | availability | failed requests | error budget | cause |',
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
     ...results.cells.map(row),
   ];

@@ -11,6 +11,7 @@ import { startProbes } from '../traffic/start-probes.ts';
 import { pathInside } from '../util/path-inside.ts';
 import { UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
 import type { SetupValues } from '../traffic/fill-probes.ts';
+import { cellCause } from '../report/cell-cause.ts';
 import { lostWritesText } from '../report/lost-writes-text.ts';
 import { SecretMask } from './secret-mask.ts';
 import { maskResult, runSetupStep } from './setup-step.ts';
@@ -290,7 +291,8 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     logs: relative(context.outDir, logDir),
     ...(environment ? { environment } : {}),
   };
-  return maskResult(result, secrets);
+  const cause = cellCause(result);
+  return maskResult(cause ? { ...result, cause } : result, secrets);
 }
 
 /** Components whose identity changed between two snapshots, described for the timeline. */

@@ -42,5 +42,6 @@ export function maskResult(result: CellResult, secrets: SecretMask): CellResult 
     ...result,
     events: result.events.map((event) => ({ ...event, message: secrets.mask(event.message) })),
     ...(result.error ? { error: { ...result.error, message: secrets.mask(result.error.message) } } : {}),
+    ...(result.cause ? { cause: secrets.mask(result.cause) } : {}),
   };
 }

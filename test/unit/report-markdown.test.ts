@@ -16,7 +16,7 @@ describe('renderMarkdownSummary', () => {
     expect(renderMarkdownSummary(sampleRun([passedCell(), rollbackCell()])).split('\n')[0]).toBe('✅ **quickstart: 2 of 2 cells passed**');
   });
 
-  it('has one row per cell with status, longest outage, availability, failed requests, budget and failing gates', () => {
+  it('has one row per cell with status, longest outage, availability, failed requests, budget and the cause', () => {
     const rows = tableRows(markdown);
     expect(rows).toHaveLength(5);
     const failed = rows.find((row) => row.includes('recreate'));
@@ -27,7 +27,8 @@ describe('renderMarkdownSummary', () => {
       '93%',
       '84',
       'over by 82.8 (allowed 1.2)',
-      'longestOutageMs 842 > 0; availability 93% < 99.9%',
+      // The cause: the gate that broke, with the evidence behind it.
+      'an outage of 842 ms in upgrade (limit 0 ms); 84 requests failed in upgrade (84): 82 refused, 2 reset; answered by 1.0.0 (84)',
     ]);
     const passed = rows.find((row) => row.includes('rolling'));
     expect(cellsOf(passed ?? '')).toEqual(['`local/1.0.0-to-1.1.0/rolling`', '✅ passed', '0 ms', '100%', '0', '1.2 of 1.2 left', '']);
@@ -53,7 +54,7 @@ describe('renderMarkdownSummary', () => {
     const rows = tableRows(renderMarkdownSummary(sampleRun([cell])));
     expect(rows).toHaveLength(1);
     expect(cellsOf(rows[0] ?? '')).toHaveLength(7);
-    expect(rows[0]).toContain('E: line one \\| pipe line two &lt;b>');
+    expect(rows[0]).toContain('E: line one \\| pipe; 84 requests failed');
   });
 });
 
