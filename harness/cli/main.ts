@@ -5,7 +5,7 @@ import { formatConfigError } from '../matrix/format-config-error.ts';
 import { parseShard } from '../matrix/shard-cells.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { doctorCommand } from './doctor-command.ts';
-import { gateCommand } from './gate-command.ts';
+import { gateCommand, type GateOptions } from './gate-command.ts';
 import { gcCommand } from './gc-command.ts';
 import { imagesBuildCommand } from './images-command.ts';
 import { initCommand } from './init-command.ts';
@@ -13,6 +13,7 @@ import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
+import { trendCommand } from './trend-command.ts';
 import { harnessVersion } from '../util/package-root.ts';
 
 // The only place where errors become exit codes: 0 passed, 1 a gate failed, 2 usage or
@@ -81,6 +82,15 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('trend')
+    .description("trend.html over earlier runs: each cell's longest outage, failed requests and p99 run by run, and the change-failure rate")
+    .argument('<dir>', 'folder holding earlier runs, e.g. reports/ with reports/<run>/results.json')
+    .requiredOption('--out <dir>', 'folder for trend.html')
+    .action(async (dir: string, options: { out: string }) => {
+      exitCode = await trendCommand(dir, options);
+    });
+
+  program
     .command('images')
     .description('container images for the docker platform')
     .command('build')
@@ -97,7 +107,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('<results>', 'results.json written by a run')
     .requiredOption('--policy <file>', 'release policy YAML, e.g. matrices/release-policy.yaml')
     .option('--baseline <results>', "an earlier run's results.json: cells may not regress past the policy's baseline limits")
-    .action(async (results: string, options: { policy: string; baseline?: string }) => {
+    .option('--history <dir>', "a folder of earlier runs (<run>/results.json): each cell against the P95 of the runs it passed in")
+    .option('--out <dir>', 'also write the verdict as gate.md and gate.junit.xml there')
+    .action(async (results: string, options: GateOptions) => {
       exitCode = await gateCommand(results, options);
     });
 

@@ -16,9 +16,10 @@ export const policySchema = z
         longestOutageMs: z.number().min(1).optional().meta({ description: 'At most this many times the baseline cell\'s longest outage (plus slackMs)' }),
         p99LatencyMs: z.number().min(1).optional().meta({ description: 'At most this many times the baseline cell\'s p99 latency (plus slackMs)' }),
         slackMs: z.number().min(0).default(50).meta({ description: 'Added to every limit, so a 3 ms baseline does not make 7 ms a regression' }),
+        minRuns: z.int().min(1).max(1000).default(3).meta({ description: 'With --history: earlier runs a cell must have passed in before it has a baseline (the P95 of them)' }),
       })
       .optional()
-      .meta({ description: 'With `gate --baseline <results.json>`: how much worse than the same cell in an earlier run a cell may be' }),
+      .meta({ description: 'With `gate --baseline <results.json>` or `gate --history <folder>`: how much worse than the same cell in earlier runs a cell may be' }),
     require: z
       .array(z.string().min(1))
       .default([])

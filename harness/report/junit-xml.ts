@@ -6,9 +6,9 @@
 // <failure>/<error>/<skipped> (it ignores the message attribute and <system-out> but for
 // attachments); Jenkins shows the message attribute as the error, the text as the stack trace, and
 // <system-out>. So the verdict's text repeats what a reader needs: what broke and how to reproduce.
-import { cellCause } from './cell-cause.ts';
 import { create } from 'xmlbuilder2';
 import type { CellResult, RunResults } from '../results.ts';
+import { cellCause } from './cell-cause.ts';
 import { countStatuses } from './verdict.ts';
 import { provenanceProperties } from './provenance-text.ts';
 import { describeBreach, formatMs, formatOutageCauses } from './format.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyPolicy } from '../../harness/gates/apply-policy.ts';
+import { baselineFromRun } from '../../harness/gates/cell-baselines.ts';
 import { policySchema } from '../../harness/gates/policy-schema.ts';
+import type { RunResults } from '../../harness/results.ts';
 import { errorCell, gateFailedCell, passedCell, rollbackCell, sampleRun, skippedCell } from '../fixtures/results/sample-run.ts';
 
 const policy = (input: unknown) => policySchema.parse(input);
@@ -50,21 +52,27 @@ describe('a release policy applied to a finished run', () => {
 });
 
 describe('a release policy against a baseline run', () => {
+  const against = (run: RunResults, candidate: RunResults) => baselineFromRun(run, candidate, 'baseline.json');
   const withOutage = (ms: number) => {
     const cell = gateFailedCell();
     return { ...cell, traffic: { ...cell.traffic!, longestOutageMs: ms } };
   };
 
   it('fails a cell whose longest outage grew past factor x baseline + slack', () => {
-    const verdict = applyPolicy(sampleRun([withOutage(842)]), policy({ baseline: { longestOutageMs: 1.5, slackMs: 50 } }), sampleRun([withOutage(500)]));
+    const candidate = sampleRun([withOutage(842)]);
+    const verdict = applyPolicy(candidate, policy({ baseline: { longestOutageMs: 1.5, slackMs: 50 } }), against(sampleRun([withOutage(500)]), candidate));
     expect(verdict.passed).toBe(false);
     expect(verdict.cells[0]?.gates.find((gate) => gate.name === 'longestOutageMs vs baseline')).toMatchObject({ threshold: 800, actual: 842, passed: false });
-    expect(verdict.cells[0]?.problems).toEqual(['longestOutageMs 842 regressed from 500 in the baseline (limit 800)']);
+    expect(verdict.cells[0]?.problems).toEqual([`longestOutageMs 842 regressed from 500 (run ${candidate.runId}; limit 800)`]);
   });
 
   it('passes within the limit, and judges no baseline for a cell the earlier run did not have', () => {
-    expect(applyPolicy(sampleRun([withOutage(790)]), policy({ baseline: { longestOutageMs: 1.5 } }), sampleRun([withOutage(500)])).passed).toBe(true);
-    const unmatched = applyPolicy(sampleRun([withOutage(842)]), policy({ baseline: { longestOutageMs: 1 } }), sampleRun([passedCell()]));
+    const near = sampleRun([withOutage(790)]);
+    const passing = applyPolicy(near, policy({ baseline: { longestOutageMs: 1.5 } }), against(sampleRun([withOutage(500)]), near));
+    expect(passing.passed).toBe(true);
+    expect(passing.cells[0]?.margins).toEqual([`longestOutageMs 790 against 500 (run ${near.runId}), limit 800: 10 to spare`]);
+    const far = sampleRun([withOutage(842)]);
+    const unmatched = applyPolicy(far, policy({ baseline: { longestOutageMs: 1 } }), against(sampleRun([passedCell()]), far));
     expect(unmatched.passed).toBe(true);
     expect(unmatched.cells[0]?.gates).toEqual([]);
   });
