@@ -149,6 +149,17 @@ export interface RollbackResult {
   traffic: TrafficSummary;
   errorBudget: ErrorBudget;
   integrity: Integrity | null;
+  /** Present when a trigger of the matrix's autoRollback started it. */
+  automatic?: AutomaticRollback;
+}
+
+export interface AutomaticRollback {
+  /** What tripped, e.g. "error rate 34% > 5% over the last 5 s, 2 measurements in a row". */
+  trigger: string;
+  /** From the first failed request the trigger judged (or the upgrade's start, for readiness) to the trigger. */
+  detectedAfterMs: number;
+  /** From the trigger to the old version serving everything again. */
+  recoveredAfterMs: number;
 }
 
 export interface CellResult {

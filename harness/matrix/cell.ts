@@ -222,6 +222,15 @@ export interface ProbeSettings {
   k6?: { script: string };
 }
 
+export interface AutoRollbackSettings {
+  errorRate?: number;
+  p99LatencyMs?: number;
+  readyWithinMs?: number;
+  windowMs: number;
+  intervalMs: number;
+  failureLimit: number;
+}
+
 export interface MethodOptions {
   /** Rolling: start the new replica before stopping an old one (surge), or stop first (no extra capacity). */
   rollingOrder: 'start-first' | 'stop-first';
@@ -249,6 +258,8 @@ export interface Cell {
   probes: ProbeSettings;
   /** After verification, return to `from` by the same method, under traffic, and measure that too. */
   rollback: boolean;
+  /** Triggers that roll the upgrade back automatically while it runs (local, docker). */
+  autoRollback?: AutoRollbackSettings;
   /** Availability objective, e.g. 0.999: the error budget is (1 - slo) x requests. */
   slo: number;
   gates: GateThresholds;

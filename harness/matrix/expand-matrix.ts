@@ -19,7 +19,7 @@ function routesOf(config: MatrixConfig): { from: string; to: string; via: string
   return hopsOf(config).map(({ from, to, expect }) => ({ from, to, via: [], expect }));
 }
 
-type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs' | 'starvation'>;
+type CellSettings = Pick<Cell, 'replicas' | 'traffic' | 'rollback' | 'autoRollback' | 'slo' | 'gates' | 'methodOptions' | 'deadlineMs' | 'starvation'>;
 
 const DEFAULT_LEDGER_RATE = 10;
 
@@ -98,6 +98,7 @@ function baseSettings(config: MatrixConfig): CellSettings {
     replicas: config.replicas,
     traffic: { ...config.traffic },
     rollback: config.rollback,
+    ...(config.autoRollback ? { autoRollback: { ...config.autoRollback } } : {}),
     slo: config.slo,
     gates: mergeGates(defaultGates, config.gates),
     methodOptions: { canarySteps: [...config.canary.steps], canaryStepMs: config.canary.stepMs, rollingOrder: config.rolling.order },
@@ -111,10 +112,13 @@ function applyOverride(settings: CellSettings, override: MatrixOverride): CellSe
   for (const [field, value] of Object.entries(override.traffic ?? {})) {
     if (value !== undefined) traffic[field as keyof typeof traffic] = value;
   }
+  // null turns automatic rollback off for the cells the override matches.
+  const autoRollback = override.autoRollback === null ? undefined : (override.autoRollback ?? settings.autoRollback);
   return {
     replicas: override.replicas ?? settings.replicas,
     traffic,
     rollback: override.rollback ?? settings.rollback,
+    ...(autoRollback ? { autoRollback: { ...autoRollback } } : {}),
     slo: override.slo ?? settings.slo,
     gates: mergeGates(settings.gates, override.gates),
     methodOptions: {

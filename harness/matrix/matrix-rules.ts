@@ -63,7 +63,28 @@ export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
   ];
 }
 
+/**
+ * Automatic rollback calls an upgrade off midway and sends it back by its method: the harness
+ * does that where it orchestrates the replicas itself (local, docker), and canary already rolls
+ * back on its own gates.
+ */
+export function autoRollbackWhereOrchestrated(config: MatrixConfig): FoundIssue[] {
+  if (config.autoRollback === undefined && !config.overrides.some((override) => override.autoRollback)) return [];
+  const path: PathSegment[] = config.autoRollback !== undefined ? ['autoRollback'] : ['overrides'];
+  // An override `when: { platform: X }` (or method) with autoRollback: null answers the issue.
+  const turnedOff = (field: 'platform' | 'method', value: string) =>
+    config.overrides.some((override) => override.autoRollback === null && Object.keys(override.when).length === 1 && ([override.when[field]].flat() as (string | undefined)[]).includes(value));
+  const issues: FoundIssue[] = config.platforms
+    .filter((platform) => platform !== 'local' && platform !== 'docker' && !turnedOff('platform', platform))
+    .map((platform) => ({ path, message: `automatic rollback is carried out on local and docker, not on platform ${platform}: run it there, or add an override { when: { platform: ${platform} }, autoRollback: null }` }));
+  if (config.methods.includes('canary') && !turnedOff('method', 'canary')) {
+    issues.push({ path, message: 'canary rolls back on its own gates between steps: add an override { when: { method: canary }, autoRollback: null }' });
+  }
+  return issues;
+}
+
 export const matrixRules = [
+  autoRollbackWhereOrchestrated,
   hopsOrPath,
   chainedNeedsPath,
   canaryStepsAscendToFull,

@@ -83,6 +83,23 @@ const rollingSchema = z.strictObject({
   order: z.enum(['start-first', 'stop-first']).meta({ description: 'start-first adds a new replica before stopping an old one; stop-first never runs more than the replica count' }),
 });
 
+/**
+ * Automatic rollback, in the manner of Argo Rollouts' analysis: every `intervalMs` the traffic of
+ * the last `windowMs` is measured; `failureLimit` measurements in a row over a threshold, or an
+ * upgrade not ready within `readyWithinMs`, send the cell back to `from` at once.
+ */
+export const autoRollbackSchema = z
+  .strictObject({
+    errorRate: z.number().gt(0).max(1).optional().meta({ description: 'Failed share of the window\'s requests above which a measurement fails, e.g. 0.05' }),
+    p99LatencyMs: z.number().positive().optional().meta({ description: 'p99 latency of the window above which a measurement fails' }),
+    readyWithinMs: durationMs(1).optional().meta({ description: 'The upgrade must be ready (every replica on the new version) within this long of its start' }),
+    windowMs: durationMs(1).min(100).default(5000).meta({ description: 'The sliding window each measurement covers' }),
+    intervalMs: durationMs(1).min(100).default(1000).meta({ description: 'How often a measurement is taken' }),
+    failureLimit: z.int().min(1).max(100).default(2).meta({ description: 'Failed measurements in a row that trigger the rollback' }),
+  })
+  .refine((value) => value.errorRate !== undefined || value.p99LatencyMs !== undefined || value.readyWithinMs !== undefined, { message: 'give at least one trigger: errorRate, p99LatencyMs or readyWithinMs' })
+  .meta({ id: 'autoRollback', description: 'Triggers judged during the upgrade that roll it back automatically (the cell then fails, with the trigger and how fast it recovered)' });
+
 const replicasSchema = z.int().min(1).max(20);
 const sloSchema = z.number().gt(0).lt(1).meta({ description: 'Availability objective; the error budget is (1 - slo) x requests' });
 
@@ -94,6 +111,7 @@ const overrideSchema = z.strictObject({
   rolling: rollingSchema.partial().optional(),
   replicas: replicasSchema.optional(),
   rollback: z.boolean().optional(),
+  autoRollback: autoRollbackSchema.nullable().optional(),
   slo: sloSchema.optional(),
   deadlineMs: durationMs(1).optional(),
 });
@@ -206,6 +224,7 @@ export const matrixSchema = z
       .prefault({})
       .meta({ id: 'starvation', description: 'When the harness judges its own measurement starved: failures then are not blamed on the product' }),
     gates: gatesSchema.optional(),
+    autoRollback: autoRollbackSchema.optional(),
     overrides: z.array(overrideSchema).default([]).meta({ description: 'Applied in order to the cells they match' }),
     exclude: z.array(whenSchema).default([]).meta({ description: 'Cells to drop' }),
   })

@@ -12,6 +12,8 @@ import type { Deployment, MethodContext, UpgradeMethod } from './upgrade-method.
 export const blueGreen: UpgradeMethod = {
   name: 'blue-green',
   async upgrade(deployment, to, context) {
+    // Called off before its switch, an upgrade left the live pool where it was.
+    if (deployment.live.length > 0 && deployment.live.every((replica) => replica.version === to)) return;
     const kept = deployment.standby.filter((replica) => replica.version === to);
     if (kept.length > 0) await assertStillReady(kept, context);
     const green = kept.length > 0 ? kept : await startReplicas(deployment.env, to, deployment.live.length, context);

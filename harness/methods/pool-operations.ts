@@ -3,7 +3,7 @@ import type { Deployment, MethodContext } from './upgrade-method.ts';
 
 /** Starts `count` replicas of a version at once and waits until each is ready. */
 export async function startReplicas(env: ReplicaPoolEnvironment, version: string, count: number, context: MethodContext): Promise<Replica[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, () => env.startReplica(version)));
+  const started = await Promise.allSettled(Array.from({ length: count }, () => env.startReplica(version, context.signal)));
   const replicas = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {

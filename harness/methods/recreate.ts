@@ -5,10 +5,12 @@ import type { UpgradeMethod } from './upgrade-method.ts';
 export const recreate: UpgradeMethod = {
   name: 'recreate',
   async upgrade(deployment, to, context) {
+    if (deployment.live.length > 0 && deployment.live.every((replica) => replica.version === to)) return;
     const old = deployment.live;
     await retire(deployment, old, context);
     deployment.live = [];
-    const fresh = await startReplicas(deployment.env, to, old.length, context);
+    // The cell's count, not the old pool's: an upgrade called off midway may have left none.
+    const fresh = await startReplicas(deployment.env, to, context.cell.replicas, context);
     await admit(deployment, fresh, context);
     deployment.live = fresh;
   },

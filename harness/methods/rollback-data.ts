@@ -12,37 +12,45 @@ export function withRollbackData(installation: Installation, deployment: Deploym
   const order = (version: string) => versions.findIndex((entry) => entry.version === version);
   const rollbackOf = (version: string) => versions[order(version)]?.rollback;
   const restoresSnapshot = (version: string) => rollbackOf(version) !== undefined && 'restore' in rollbackOf(version)!;
+  /** The version the state is at, or on its way to: set when an upgrade starts, so one called off midway still counts as there. */
   let current = installed;
   /** The version the snapshot was taken on, and for which target. */
   let snapshot: { of: string; before: string } | null = null;
 
-  const snapshotBefore = async (to: string, event: (message: string) => void) => {
-    if (order(to) <= order(current) || !restoresSnapshot(to) || snapshot?.before === to) return;
+  const snapshotBefore = async (to: string, from: string, event: (message: string) => void) => {
+    if (order(to) <= order(from) || !restoresSnapshot(to) || snapshot?.before === to) return;
     const said = await deployment.env.snapshotState();
-    snapshot = { of: current, before: to };
+    snapshot = { of: from, before: to };
     event(`state copied before the upgrade to ${to} (its migrations cannot be undone): ${said}; writes after this are lost by a restore`);
   };
 
   return {
     ...installation,
     async migrate(to, kind) {
-      if (kind === 'pre') await snapshotBefore(to, context.event);
+      if (kind === 'pre' && order(to) > order(current)) {
+        await snapshotBefore(to, current, context.event);
+        current = to;
+      }
       return installation.migrate(to, kind);
     },
     async upgrade(to, upgradeContext) {
-      await snapshotBefore(to, upgradeContext.event);
-      if (order(to) < order(current) && restoresSnapshot(current) && snapshot?.of === to) {
-        await restore(deployment, to, upgradeContext);
-      } else {
-        await installation.upgrade(to, upgradeContext);
-        // The mirror of an upgrade (migrate, then the code): the old code goes back first, on a
-        // schema its successor's expand migration kept compatible, then the down-migration.
-        if (order(to) < order(current) && rollbackOf(current) && 'down' in rollbackOf(current)!) {
-          upgradeContext.event(`down-migration of ${current}, now that ${to} serves again`);
-          await deployment.env.migrate(current, 'down');
-        }
-      }
+      // An upgrade whose migrate-pre ran is on its way already: its snapshot was taken before.
+      const from = snapshot?.before === to ? snapshot.of : current;
+      await snapshotBefore(to, from, upgradeContext.event);
+      const back = order(to) < order(current);
+      const leaving = current;
       current = to;
+      if (back && restoresSnapshot(leaving) && snapshot?.of === to) {
+        await restore(deployment, to, upgradeContext);
+        return;
+      }
+      await installation.upgrade(to, upgradeContext);
+      // The mirror of an upgrade (migrate, then the code): the old code goes back first, on a
+      // schema its successor's expand migration kept compatible, then the down-migration.
+      if (back && rollbackOf(leaving) && 'down' in rollbackOf(leaving)!) {
+        upgradeContext.event(`down-migration of ${leaving}, now that ${to} serves again`);
+        await deployment.env.migrate(leaving, 'down');
+      }
     },
   };
 }

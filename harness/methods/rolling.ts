@@ -10,7 +10,8 @@ export const rolling: UpgradeMethod = {
   name: 'rolling',
   async upgrade(deployment, to, context) {
     const stopFirst = context.cell.methodOptions.rollingOrder === 'stop-first';
-    for (const old of [...deployment.live]) {
+    // A replica on `to` already stays: an upgrade called off midway returns only what it moved.
+    for (const old of deployment.live.filter((replica) => replica.version !== to)) {
       if (stopFirst) {
         await retire(deployment, [old], context);
         deployment.live = deployment.live.filter((replica) => replica !== old);
@@ -22,6 +23,12 @@ export const rolling: UpgradeMethod = {
         await retire(deployment, [old], context);
         deployment.live = deployment.live.filter((replica) => replica !== old);
       }
+    }
+    // Short of the cell's count only after a stop-first upgrade called off between its stop and start.
+    while (deployment.live.length < context.cell.replicas) {
+      const [fresh] = await startReplicas(deployment.env, to, 1, context);
+      await admit(deployment, [fresh!], context);
+      deployment.live = [...deployment.live, fresh!];
     }
   },
 };

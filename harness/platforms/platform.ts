@@ -103,8 +103,11 @@ export interface ReplicaPoolEnvironment extends Environment {
    */
   snapshotState(): Promise<string>;
   restoreState(): Promise<string>;
-  /** Starts one replica of a version and waits until it reports ready. Not yet in the front door. */
-  startReplica(version: string): Promise<Replica>;
+  /**
+   * Starts one replica of a version and waits until it reports ready. Not yet in the front door.
+   * `signal` (the method's) calls the wait off, as an automatic rollback does; the replica is stopped then.
+   */
+  startReplica(version: string, signal?: AbortSignal): Promise<Replica>;
 }
 
 export interface Replica {

@@ -116,8 +116,13 @@ function rollbackSection(cell: CellResult): string {
   const { traffic, errorBudget, integrity } = cell.rollback;
   const fromMs = cell.phases.find((phase) => phase.name === 'rollback')?.startMs ?? 0;
   const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved: cell.measurement?.starved ?? [], label: `${cell.id} rollback`, fromMs });
+  const automatic = cell.rollback.automatic;
+  const trigger = automatic
+    ? `<p class="automatic"><strong>Automatic:</strong> ${esc(automatic.trigger)} · detected after ${esc(formatMs(automatic.detectedAfterMs))} · ${esc(cell.from)} served everything again ${esc(formatMs(automatic.recoveredAfterMs))} after the trigger</p>`
+    : '';
   return [
-    '<h3 class="rollback-title">Rollback</h3>',
+    `<h3 class="rollback-title">Rollback${automatic ? ' (automatic)' : ''}</h3>`,
+    trigger,
     `<div class="chart">${chart}${legend}</div>`,
     `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity)))}${outagesPanel(traffic)}</div>`,
   ].join('\n');

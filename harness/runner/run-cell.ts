@@ -1,15 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Cell } from '../matrix/cell.ts';
+import type { AutoRollbackSettings, Cell } from '../matrix/cell.ts';
 import type { MethodContext } from '../methods/upgrade-method.ts';
 import { platformFor } from '../platforms/index.ts';
 import type { ComponentIdentity, Environment, Installation, ProvisionContext } from '../platforms/platform.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, EnvironmentFacts, Integrity } from '../results.ts';
+import type { AutomaticRollback, CellResult, EnvironmentFacts, Integrity } from '../results.ts';
 import type { RunningProbe } from '../traffic/probe.ts';
 import { startProbes } from '../traffic/start-probes.ts';
 import { pathInside } from '../util/path-inside.ts';
-import { UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import { AbortedError, UpgradeFailedError, UpgradeRefusedError } from '../errors.ts';
+import { watchForRollback } from './rollback-watch.ts';
 import type { SetupValues } from '../traffic/fill-probes.ts';
 import { cellCause } from '../report/cell-cause.ts';
 import { lostWritesText } from '../report/lost-writes-text.ts';
@@ -69,6 +70,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
   let rollbackIntegrity: Integrity | null = null;
   let environment: EnvironmentFacts | undefined;
   let setupValues: SetupValues = {};
+  let automatic: AutomaticRollback | undefined;
   const secrets = new SecretMask();
 
   const trafficFrom = () => timeline.startOf('warm-up') ?? startedAt;
@@ -88,9 +90,9 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     }
     return checked;
   };
-  const settleAndVerify = async (settle: string, verify: string, version: string): Promise<Integrity | null> => {
+  const settleAndVerify = async (settle: string, verify: string, version: string, holdSignal = signal): Promise<Integrity | null> => {
     timeline.phase(settle);
-    await hold(cell.traffic.settleMs, signal);
+    await hold(cell.traffic.settleMs, holdSignal);
     timeline.phase(verify);
     await verifyVersion(installation!, env!.trafficUrl, cell.scenario, version);
     timeline.event(`every replica and every sampled request reports ${version}`);
@@ -103,12 +105,45 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     const carriedOutBy = await installation!.migrate(version, kind);
     if (carriedOutBy) timeline.event(carriedOutBy);
   };
-  const upgradeTo = async (version: string) => {
+  const upgradeTo = async (version: string, previous: string) => {
+    if (cell.autoRollback) return upgradeWatched(version, previous, cell.autoRollback);
     timeline.phase(phaseOf('migrate-pre', version));
     await migrate(version, 'pre');
     timeline.phase(phaseOf('upgrade', version));
     await installation!.upgrade(version, methodContext);
     integrity = await settleAndVerify(phaseOf('settle', version), phaseOf('verify', version), version);
+  };
+  /**
+   * The same hop under automatic rollback: from migrate-pre to verify the rollback watch measures
+   * the traffic; when it triggers, the upgrade is called off where it is, the cell returns to
+   * `previous` by its method (measured as the rollback), and it fails with the trigger.
+   */
+  const upgradeWatched = async (version: string, previous: string, settings: AutoRollbackSettings) => {
+    const calledOff = new AbortController();
+    const hopSignal = AbortSignal.any([signal, calledOff.signal]);
+    const startedAt = now();
+    const watch = watchForRollback(settings, () => probes.map((probe) => probe.records), startedAt, now);
+    const hop = (async () => {
+      timeline.phase(phaseOf('migrate-pre', version));
+      await migrate(version, 'pre');
+      timeline.phase(phaseOf('upgrade', version));
+      await installation!.upgrade(version, { ...methodContext, signal: hopSignal, hold: (ms) => hold(ms, hopSignal) });
+      watch.ready();
+      integrity = await settleAndVerify(phaseOf('settle', version), phaseOf('verify', version), version, hopSignal);
+    })();
+    const tripped = await Promise.race([hop.then(() => null), watch.triggered]).finally(() => watch.stop());
+    if (tripped === null) return;
+    calledOff.abort(new AbortedError(`automatic rollback: ${tripped.trigger}`));
+    // The called-off upgrade winds down first (a replica it was starting is stopped).
+    await hop.catch(() => undefined);
+    timeline.event(`automatic rollback to ${previous}: ${tripped.trigger}`);
+    timeline.phase('rollback');
+    await installation!.upgrade(previous, methodContext);
+    const recoveredAt = now();
+    timeline.event(`${previous} serves again, ${Math.round(recoveredAt - tripped.atMs)} ms after the trigger`);
+    automatic = { trigger: tripped.trigger, detectedAfterMs: Math.max(0, Math.round(tripped.atMs - tripped.sinceMs)), recoveredAfterMs: Math.round(recoveredAt - tripped.atMs) };
+    rollbackIntegrity = await settleAndVerify('rollback-settle', 'rollback-verify', previous);
+    throw new UpgradeFailedError(`rolled back automatically from ${version} to ${previous}: ${tripped.trigger}`, { code: 'AUTO_ROLLBACK', timingDependent: true });
   };
   /** Retires what the method kept for a return, then the contract migration: no way back after it. */
   const complete = async (version: string) => {
@@ -209,11 +244,13 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
       setup: async () => {
         if (cell.expect === 'refused') return attemptRefusedUpgrade();
         // Every required stop of a chained path is reached and completed before the next hop.
+        let previous = cell.from;
         for (const stop of cell.via) {
-          await upgradeTo(stop);
+          await upgradeTo(stop, previous);
           await complete(stop);
+          previous = stop;
         }
-        await upgradeTo(cell.to);
+        await upgradeTo(cell.to, previous);
       },
     },
     cell.expect === 'refused'
@@ -291,6 +328,7 @@ export async function runCell(cell: Cell, context: CellRunContext): Promise<Cell
     logs: relative(context.outDir, logDir),
     ...(environment ? { environment } : {}),
   };
+  if (automatic && result.rollback) result.rollback = { ...result.rollback, automatic };
   const cause = cellCause(result);
   return maskResult(cause ? { ...result, cause } : result, secrets);
 }

@@ -189,7 +189,7 @@ export class DockerEnvironment implements ReplicaPoolEnvironment {
     return `data folder${this.database ? ' and database' : ''} restored from the copy`;
   }
 
-  async startReplica(version: string): Promise<Replica> {
+  async startReplica(version: string, signal?: AbortSignal): Promise<Replica> {
     const run = this.runSpec(version);
     const id = `r${++this.replicaCount}`;
     const replica = await startAppReplica({
@@ -208,7 +208,7 @@ export class DockerEnvironment implements ReplicaPoolEnvironment {
       readyPath: this.cell.scenario.endpoints.ready,
       startTimeoutMs: this.cell.scenario.startTimeoutMs,
       stopGraceMs: this.cell.scenario.stopGraceMs,
-      signal: this.context.signal,
+      signal: signal ? AbortSignal.any([this.context.signal, signal]) : this.context.signal,
     });
     this.replicas.push(replica);
     return replica;

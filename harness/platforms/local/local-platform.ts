@@ -135,7 +135,7 @@ class LocalEnvironment implements ReplicaPoolEnvironment {
     return 'data folder restored from the copy';
   }
 
-  async startReplica(version: string): Promise<Replica> {
+  async startReplica(version: string, signal?: AbortSignal): Promise<Replica> {
     const spec = this.version(version).run.local;
     if (!spec) {
       throw new InfrastructureError(`scenario ${this.cell.scenario.name} says nothing about running ${version} on the local platform`, {
@@ -154,7 +154,7 @@ class LocalEnvironment implements ReplicaPoolEnvironment {
       readyPath: this.cell.scenario.endpoints.ready,
       startTimeoutMs: this.cell.scenario.startTimeoutMs,
       stopGraceMs: this.cell.scenario.stopGraceMs,
-      signal: this.context.signal,
+      signal: signal ? AbortSignal.any([this.context.signal, signal]) : this.context.signal,
     });
     this.replicas.push(replica);
     return replica;

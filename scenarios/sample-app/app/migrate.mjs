@@ -1,4 +1,5 @@
 // Usage: node app/migrate.mjs <pre|post> <targetVersion>   (env DATABASE_URL)
+//        node app/migrate.mjs restore-name                  (the down-migration of the bad release drops-name)
 //
 // Applies, in version order, every pending migration of that kind whose version is at most the
 // target, each in its own transaction together with its row in schema_migrations, so a run that
@@ -17,6 +18,10 @@ class UsageError extends Error {}
 
 function parseArguments(argv) {
   const [kind, target] = argv;
+  if (kind === 'restore-name' && argv.length === 1) {
+    if (!process.env.DATABASE_URL) throw new UsageError('DATABASE_URL is not set');
+    return { kind, target: null };
+  }
   if ((kind !== 'pre' && kind !== 'post') || !parseVersion(target) || argv.length !== 2) {
     throw new UsageError('usage: node app/migrate.mjs <pre|post> <targetVersion>  (e.g. pre 1.1.0)');
   }
@@ -69,10 +74,21 @@ async function migrate(kind, target) {
         );
       }
     }
+    if (kind === 'restore-name') {
+      // Back as 1.1.0 had it: nullable (2.0.0's pre migration) and filled from title.
+      await client.query('alter table items add column if not exists name text; update items set name = title where name is null');
+      log('migrate: restored items.name from title');
+      return;
+    }
     const pending = pendingOf(kind, target, applied);
     for (const migration of pending) {
       await apply(client, migration);
       log(`migrate: applied ${migration.id}`);
+    }
+    if (kind === 'pre' && process.env.SAMPLE_APP_FAULT === 'drops-name') {
+      // The bad release's mistake: a contract step shipped as a pre-deployment migration.
+      await client.query('alter table items drop column if exists name');
+      log('migrate: dropped items.name (bad release drops-name)');
     }
     log(`migrate ${kind} ${target}: ${pending.length ? `${pending.length} applied` : 'nothing pending'}`);
   } finally {

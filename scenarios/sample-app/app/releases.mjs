@@ -26,10 +26,13 @@ const releases = [
   },
 ];
 
+/** drops-name: a bad release that uses title alone, written as if name were already gone. */
+const titleOnly = { version: '2.0.0', readValue: 'title', insert: 'insert into items (key, title) values ($1, $2)' };
+
 /** The data-access functions of the release that `version` stands for. Throws on an unknown version. */
-export function releaseFor(version) {
+export function releaseFor(version, fault = null) {
   if (!parseVersion(version)) throw new Error(`APP_VERSION "${version}" is not a version like 1.0.0`);
-  const release = releases.find((r) => compareVersions(r.version, version) <= 0);
+  const release = fault === 'drops-name' ? titleOnly : releases.find((r) => compareVersions(r.version, version) <= 0);
   if (!release) throw new Error(`APP_VERSION ${version} is older than the first release, 1.0.0`);
   return {
     release: release.version,

@@ -4,6 +4,8 @@ import { HttpError, readJsonBody } from './http-util.mjs';
 import { createPages } from './pages.mjs';
 
 const UNIQUE_VIOLATION = '23505';
+/** errors-under-load serves this many reads cleanly first, as a bad release passes its smoke test. */
+const WARM_READS = 30;
 
 /**
  * @param {{ config: ReturnType<typeof import('./config.mjs').readConfig>,
@@ -13,6 +15,7 @@ const UNIQUE_VIOLATION = '23505';
 export function createRouter({ config, release, pool, isShuttingDown }) {
   async function ready() {
     if (isShuttingDown()) return [503, { status: 'shutting down' }];
+    if (config.fault === 'never-ready') return [503, { status: 'still loading its caches' }];
     try {
       // A short timeout: a probe that hangs tells the load balancer nothing.
       await pool.query({ text: 'select 1', query_timeout: 2000 });
@@ -39,6 +42,7 @@ export function createRouter({ config, release, pool, isShuttingDown }) {
   }
 
   const page = createPages({ release, pool });
+  let reads = 0;
 
   /** @returns {Promise<[number, unknown]>} */
   return async function route(req) {
@@ -51,6 +55,7 @@ export function createRouter({ config, release, pool, isShuttingDown }) {
     if (get && path === '/version') return [200, { version: config.version }];
     if (get && path === '/items') {
       if (config.readDelayMs) await sleep(config.readDelayMs);
+      if (config.fault === 'errors-under-load' && ++reads > WARM_READS && reads % 3 === 0) throw new HttpError(500, 'database pool exhausted: too many clients waiting');
       return [200, await release.latest(pool)];
     }
     if (req.method === 'POST' && path === '/items') return createItem(req);

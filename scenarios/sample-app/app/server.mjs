@@ -20,7 +20,7 @@ let config;
 let release;
 try {
   config = readConfig();
-  release = releaseFor(config.version);
+  release = releaseFor(config.version, config.fault);
 } catch (error) {
   log(`cannot start: ${describeError(error)}`);
   process.exit(1);

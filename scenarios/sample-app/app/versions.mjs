@@ -1,8 +1,10 @@
-// Release versions are plain MAJOR.MINOR.PATCH; nothing here needs pre-release ordering.
+// Release versions are MAJOR.MINOR.PATCH, with an optional -label that names a build of that
+// release (2.0.0-drops-name, a bad release of the test scenario bad-releases.yaml): the label
+// plays no part in ordering.
 
 /** @param {string} text @returns {[number, number, number] | null} */
 export function parseVersion(text) {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(String(text ?? '').trim());
+  const match = /^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$/.exec(String(text ?? '').trim());
   if (!match) return null;
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
