@@ -33,6 +33,18 @@ function trimZeros(fixed: string): string {
 }
 
 /** "12 of 40 left", or "over by 5 (allowed 40)" once the budget is spent. */
+/**
+ * The error budget where it means something: an availability gate judges the cell and the budget
+ * allows at least one failure. Otherwise "n/a" with why: a passed recreate cell "over by 45"
+ * of a budget nobody gated on says nothing true.
+ */
+export function budgetWhereMeaningful(budget: ErrorBudget | null, gates: readonly { name: string }[]): string {
+  if (!budget) return '-';
+  if (!gates.some((gate) => gate.name === 'availability')) return 'n/a (no availability gate)';
+  if (budget.allowedFailures < 1) return `n/a (${formatPercent(budget.slo)} of these requests allows no failure)`;
+  return formatBudget(budget);
+}
+
 export function formatBudget(budget: ErrorBudget | null): string {
   if (!budget) return '-';
   if (budget.remaining < 0) return `over by ${formatCount(-budget.remaining)} (allowed ${formatCount(budget.allowedFailures)})`;

@@ -29,6 +29,9 @@ th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; font-size: 13px
 .cell-detail.status-passed { border-left-color: var(--ok); } .cell-detail.status-failed { border-left-color: var(--fail); } .cell-detail.status-error { border-left-color: var(--error); }
 .error-box { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 12px; margin: 8px 0; }
 .cause { font-size: 1.05em; margin: 4px 0 8px; padding: 6px 12px; border-left: 4px solid #cf222e; background: #ffebe9; }
+.interrupted { color: var(--muted, #57606a); font-style: italic; }
+.folded { color: #57606a; font-size: 0.9em; margin: 2px 0; }
+.automatic { margin: 4px 0; padding: 4px 10px; border-left: 4px solid #bf8700; background: #fff8c5; }
 .breaches { color: var(--fail); font-weight: 600; }
 .panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 12px; margin: 10px 0; }
 .panel { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; }

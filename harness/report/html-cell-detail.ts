@@ -2,7 +2,7 @@
 import { cellCause } from './cell-cause.ts';
 import { lostWritesText } from './lost-writes-text.ts';
 import type { CellResult, ErrorBudget, Integrity, TrafficSummary } from '../results.ts';
-import { describeBreach, formatBudget, formatCount, formatGateValue, formatMs, formatOutageCauses, formatPercent, hopLabel } from './format.ts';
+import { budgetWhereMeaningful, describeBreach, formatCount, formatGateValue, formatMs, formatOutageCauses, formatPercent, hopLabel } from './format.ts';
 import { type Content, emptyNote, esc, panel, raw, safeRelativeHref, table } from './html-parts.ts';
 import { renderTimelineSvg } from './html-timeline-svg.ts';
 
@@ -31,7 +31,7 @@ function gatesPanel(cell: CellResult): string {
   return panel('Gates', table(['gate', 'scope', 'threshold', 'actual', 'result'], rows));
 }
 
-function measureRows(traffic: TrafficSummary, budget: ErrorBudget | null, integrity: Integrity | null): Content[][] {
+function measureRows(traffic: TrafficSummary, budget: ErrorBudget | null, integrity: Integrity | null, gates: CellResult['gates']): Content[][] {
   const rows: Content[][] = [
     ['requests', traffic.requests],
     ['failed requests', traffic.failures],
@@ -41,7 +41,10 @@ function measureRows(traffic: TrafficSummary, budget: ErrorBudget | null, integr
     ['outages', traffic.outages.length],
     ['latency p50 / p95 / p99 / max', [traffic.latencyMs.p50, traffic.latencyMs.p95, traffic.latencyMs.p99, traffic.latencyMs.max].map(formatMs).join(' / ')],
   ];
-  if (budget) rows.push(['error budget', `${formatBudget(budget)} (SLO ${formatPercent(budget.slo)}, consumed ${formatCount(budget.consumedFailures)})`]);
+  if (budget) {
+    const shown = budgetWhereMeaningful(budget, gates);
+    rows.push(['error budget', shown.startsWith('n/a') ? shown : `${shown} (SLO ${formatPercent(budget.slo)}, consumed ${formatCount(budget.consumedFailures)})`]);
+  }
   if (integrity) {
     const why = lostWritesText(integrity);
     rows.push(['writes acknowledged / lost / duplicated', `${integrity.writesAcknowledged} / ${integrity.writesLost} / ${integrity.duplicates}${why ? ` (lost: ${why})` : ''}`]);
@@ -89,13 +92,24 @@ function probesPanel(traffic: TrafficSummary): string {
   return panel('Traffic by probe', table(['probe', 'requests', 'failed', 'availability', 'longest outage', 'p50 / p95 / p99'], rows));
 }
 
+/** The epoch of the cell's clock, from a phase that carries both its ISO start and its offset. */
+function originOf(cell: CellResult): { originEpochMs?: number } {
+  const phase = cell.phases[0];
+  const epoch = phase ? Date.parse(phase.start) - phase.startMs : Number.NaN;
+  return Number.isFinite(epoch) ? { originEpochMs: epoch } : {};
+}
+
 function trafficSection(cell: CellResult, traffic: TrafficSummary): string {
   const starved = cell.measurement?.starved ?? [];
-  const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved, label: cell.id });
+  // The chart starts at the traffic: provisioning and install are folded into one line above it.
+  const trafficFrom = cell.phases.find((phase) => phase.name === 'warm-up')?.startMs ?? 0;
+  const before = cell.phases.filter((phase) => phase.endMs <= trafficFrom).map((phase) => `${phase.name} ${formatMs(phase.endMs - phase.startMs)}`);
+  const timeline = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved, label: cell.id, fromMs: trafficFrom, ...originOf(cell) });
   return [
+    ...(before.length ? [`<p class="folded">before traffic: ${esc(before.join(', '))}</p>`] : []),
     `<div class="chart">${timeline}${legend}</div>`,
     '<div class="panels">',
-    panel('Measures', table(['measure', 'value'], measureRows(traffic, cell.errorBudget, cell.integrity))),
+    panel('Measures', table(['measure', 'value'], measureRows(traffic, cell.errorBudget, cell.integrity, cell.gates.filter((gate) => gate.scope !== 'rollback')))),
     gatesPanel(cell),
     outagesPanel(traffic),
     phasesPanel(traffic),
@@ -115,7 +129,7 @@ function rollbackSection(cell: CellResult): string {
   if (!cell.rollback) return '';
   const { traffic, errorBudget, integrity } = cell.rollback;
   const fromMs = cell.phases.find((phase) => phase.name === 'rollback')?.startMs ?? 0;
-  const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved: cell.measurement?.starved ?? [], label: `${cell.id} rollback`, fromMs });
+  const chart = renderTimelineSvg({ series: traffic.series, phases: cell.phases, outages: traffic.outages, events: cell.events, starved: cell.measurement?.starved ?? [], label: `${cell.id} rollback`, fromMs, ...originOf(cell) });
   const automatic = cell.rollback.automatic;
   const trigger = automatic
     ? `<p class="automatic"><strong>Automatic:</strong> ${esc(automatic.trigger)} · detected after ${esc(formatMs(automatic.detectedAfterMs))} · ${esc(cell.from)} served everything again ${esc(formatMs(automatic.recoveredAfterMs))} after the trigger</p>`
@@ -124,7 +138,7 @@ function rollbackSection(cell: CellResult): string {
     `<h3 class="rollback-title">Rollback${automatic ? ' (automatic)' : ''}</h3>`,
     trigger,
     `<div class="chart">${chart}${legend}</div>`,
-    `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity)))}${outagesPanel(traffic)}</div>`,
+    `<div class="panels rollback">${panel('Rollback measures', table(['measure', 'value'], measureRows(traffic, errorBudget, integrity, cell.gates.filter((gate) => gate.scope === 'rollback'))))}${outagesPanel(traffic)}</div>`,
   ].join('\n');
 }
 
@@ -151,8 +165,12 @@ function breachLine(cell: CellResult): string {
   return breaches.length ? `<p class="breaches">Gates breached: ${esc(breaches.join('; '))}</p>` : '';
 }
 
+/** A cell the run's interrupt cut short: its figures stop there, and nothing in them is a finding. */
+const interrupted = (cell: CellResult) => cell.error?.kind === 'aborted';
+
 export function renderCellDetail(cell: CellResult, anchor: string): string {
   const logs = cell.logs ? ` · <a href="${safeRelativeHref(cell.logs)}">logs folder</a>` : '';
+  if (interrupted(cell)) return renderInterrupted(cell, anchor, logs);
   return [
     `<section class="cell-detail status-${esc(cell.status)}" id="${esc(anchor)}" data-status="${esc(cell.status)}" data-platform="${esc(cell.platform)}" data-method="${esc(cell.method)}">`,
     `<h2><span class="badge">${esc(cell.status)}</span> <span class="cell-id">${esc(cell.id)}</span></h2>`,
@@ -163,6 +181,18 @@ export function renderCellDetail(cell: CellResult, anchor: string): string {
     cell.traffic ? trafficSection(cell, cell.traffic) : emptyNote('no traffic was recorded for this cell'),
     rollbackSection(cell),
     eventsPanel(cell),
+    `<p class="reproduce">Reproduce: <code>${esc(cell.reproduce)}</code></p>`,
+    '</section>',
+  ].join('\n');
+}
+
+function renderInterrupted(cell: CellResult, anchor: string, logs: string): string {
+  const ran = cell.traffic ? `${cell.traffic.requests} requests were sent before it; ` : '';
+  return [
+    `<section class="cell-detail status-${esc(cell.status)}" id="${esc(anchor)}" data-status="${esc(cell.status)}" data-platform="${esc(cell.platform)}" data-method="${esc(cell.method)}">`,
+    `<h2><span class="badge">interrupted</span> <span class="cell-id">${esc(cell.id)}</span></h2>`,
+    `<p class="meta">${esc(`${cell.scenario} · ${hopLabel(cell)} · ${cell.method} on ${cell.platform}`)}${logs} · <a href="#top">top</a></p>`,
+    `<p class="interrupted">${esc(`The run was interrupted ${cell.phases.length ? `during ${cell.phases.at(-1)!.name}` : 'before this cell started'}: ${ran}no gate was judged, and nothing here is a finding.`)}</p>`,
     `<p class="reproduce">Reproduce: <code>${esc(cell.reproduce)}</code></p>`,
     '</section>',
   ].join('\n');

@@ -71,9 +71,16 @@ export function renderHtmlReport(results: RunResults): string {
     '<h2>Overview</h2>',
     renderGrid(entries),
     '<h2>Cells</h2>',
-    ...entries.map((entry) => renderCellDetail(entry.cell, entry.anchor)),
+    // Red first: what blocks the release is what its manager reads; the grid keeps the matrix order.
+    ...redFirst(entries).map((entry) => renderCellDetail(entry.cell, entry.anchor)),
     `<script>${reportScript}</script>`,
     '</body></html>',
     '',
   ].join('\n');
+}
+
+const readingOrder: Record<string, number> = { failed: 0, error: 1, skipped: 2, passed: 3 };
+
+function redFirst(entries: GridEntry[]): GridEntry[] {
+  return entries.map((entry, index) => ({ entry, index })).sort((a, b) => (readingOrder[a.entry.cell.status] ?? 9) - (readingOrder[b.entry.cell.status] ?? 9) || a.index - b.index).map(({ entry }) => entry);
 }

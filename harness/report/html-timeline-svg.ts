@@ -14,8 +14,10 @@ export interface TimelineInput {
   /** When the harness or the machine was starved: failures there are not blamed on the product. */
   starved?: readonly StarvedSpan[];
   label: string;
-  /** Draw from here (ms on the series' clock) instead of 0: the rollback chart starts at the rollback. */
+  /** Draw from here (ms on the series' clock) instead of 0: the upgrade chart starts at the traffic, the rollback chart at the rollback. */
   fromMs?: number;
+  /** Epoch ms of the series' 0, for wall-clock times on the axis (a reader matches them with logs). */
+  originEpochMs?: number;
 }
 
 const width = 960;
@@ -27,7 +29,10 @@ const bandHeight = 18;
 const plotTop = 44;
 const plotBottom = height - 26;
 const maxColumns = 480;
-const maxOutageLabels = 12;
+/** Outages closer than this (or 1% of the chart) are one incident, labelled once. */
+const incidentGapMs = 1000;
+const labelRows = [plotTop - 6, plotTop - 15];
+const labelCharPx = 6.2;
 
 interface Columns {
   columnMs: number;
@@ -116,7 +121,8 @@ export function renderTimelineSvg(input: TimelineInput): string {
   out.push(`<g class="axis">`);
   for (let ms = Math.ceil(startMs / step) * step; ms <= endMs; ms += step) {
     const x = round(xOfMs(ms));
-    out.push(`<line x1="${x}" y1="${plotBottom}" x2="${x}" y2="${plotBottom + 4}"/><text x="${x}" y="${plotBottom + 16}" text-anchor="middle">${esc(formatMs(ms))}</text>`);
+    const label = input.originEpochMs === undefined ? formatMs(ms) : wallClock(input.originEpochMs + ms, step);
+    out.push(`<line x1="${x}" y1="${plotBottom}" x2="${x}" y2="${plotBottom + 4}"/><text x="${x}" y="${plotBottom + 16}" text-anchor="middle"><title>${esc(`+${formatMs(ms)}`)}</title>${esc(label)}</text>`);
   }
   out.push(`<line x1="${left}" y1="${plotBottom}" x2="${width - right}" y2="${plotBottom}"/>`);
   out.push(`<text x="${left - 6}" y="${plotTop + 4}" text-anchor="end">${maxTotal}</text><text x="${left - 6}" y="${plotBottom}" text-anchor="end">0</text>`);
@@ -140,14 +146,31 @@ export function renderTimelineSvg(input: TimelineInput): string {
     out.push(`<g class="starved"><title>${esc(`starved ${formatMs(span.durationMs)} in ${span.phase}: ${why}`)}</title><rect x="${round(x0)}" y="${plotTop}" width="${round(w)}" height="${plotHeight}"/></g>`);
   }
 
-  // Outages: always visible (at least 2 px) however short; the longest get their duration written on.
-  const labelled = new Set([...input.outages].sort((a, b) => b.durationMs - a.durationMs).slice(0, maxOutageLabels));
-  for (const outage of input.outages) {
-    const x0 = xOfMs(outage.startMs);
-    const w = Math.max(2, xOfMs(outage.endMs) - x0);
-    const text = `outage ${formatMs(outage.durationMs)} in ${outage.phase}, ${outage.failures} failed requests`;
-    out.push(`<g class="outage"><title>${esc(text)}</title><rect x="${round(x0)}" y="${plotTop}" width="${round(w)}" height="${plotHeight}"/>`);
-    if (labelled.has(outage)) out.push(`<text x="${round(x0 + w / 2)}" y="${plotTop - 6}" text-anchor="middle">${esc(formatMs(outage.durationMs))}</text>`);
+  // Outages: always visible (at least 2 px) however short. Those close together are one incident,
+  // labelled once with its downtime; a label that would overlap another is left to the tooltip.
+  const incidents = groupIncidents(input.outages, Math.max(incidentGapMs, (endMs - startMs) / 100));
+  const placed: { row: number; from: number; to: number }[] = [];
+  const byDowntime = [...incidents].sort((a, b) => b.downtimeMs - a.downtimeMs);
+  const labels = new Map<Incident, { text: string; x: number; y: number }>();
+  for (const incident of byDowntime) {
+    const text = incident.outages.length > 1 ? `${incident.outages.length}× ${formatMs(incident.downtimeMs)}` : formatMs(incident.downtimeMs);
+    const x = (xOfMs(incident.startMs) + Math.max(xOfMs(incident.startMs) + 2, xOfMs(incident.endMs))) / 2;
+    const half = (text.length * labelCharPx) / 2 + 2;
+    const row = labelRows.findIndex((_, index) => !placed.some((other) => other.row === index && x - half < other.to && x + half > other.from));
+    if (row === -1) continue;
+    placed.push({ row, from: x - half, to: x + half });
+    labels.set(incident, { text, x, y: labelRows[row]! });
+  }
+  for (const incident of incidents) {
+    const words = incident.outages.length > 1 ? `${incident.outages.length} outages, ${formatMs(incident.downtimeMs)} down in all` : `outage ${formatMs(incident.downtimeMs)}`;
+    const title = `${words} in ${incident.outages[0]!.phase}, ${incident.failures} failed requests`;
+    out.push(`<g class="outage"><title>${esc(title)}</title>`);
+    for (const outage of incident.outages) {
+      const x0 = xOfMs(outage.startMs);
+      out.push(`<rect x="${round(x0)}" y="${plotTop}" width="${round(Math.max(2, xOfMs(outage.endMs) - x0))}" height="${plotHeight}"/>`);
+    }
+    const label = labels.get(incident);
+    if (label) out.push(`<text x="${round(label.x)}" y="${label.y}" text-anchor="middle">${esc(label.text)}</text>`);
     out.push('</g>');
   }
 
@@ -158,4 +181,35 @@ export function renderTimelineSvg(input: TimelineInput): string {
   }
   out.push('</svg>');
   return out.join('\n');
+}
+
+interface Incident {
+  outages: Outage[];
+  startMs: number;
+  endMs: number;
+  downtimeMs: number;
+  failures: number;
+}
+
+/** Outages in time order, joined while each starts within `gapMs` of the previous one's end. */
+export function groupIncidents(outages: readonly Outage[], gapMs: number): Incident[] {
+  const incidents: Incident[] = [];
+  for (const outage of [...outages].sort((a, b) => a.startMs - b.startMs)) {
+    const last = incidents.at(-1);
+    if (last && outage.startMs - last.endMs <= gapMs) {
+      last.outages.push(outage);
+      last.endMs = Math.max(last.endMs, outage.endMs);
+      last.downtimeMs += outage.durationMs;
+      last.failures += outage.failures;
+    } else {
+      incidents.push({ outages: [outage], startMs: outage.startMs, endMs: outage.endMs, downtimeMs: outage.durationMs, failures: outage.failures });
+    }
+  }
+  return incidents;
+}
+
+/** "14:02:05" (UTC, as the reports' timestamps), with tenths where the ticks are closer than a second. */
+function wallClock(epochMs: number, stepMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return stepMs < 1000 ? iso.slice(11, 21) : iso.slice(11, 19);
 }

@@ -1,7 +1,7 @@
 // summary.md: a compact table for CI job summaries and pull requests. The first line is the verdict.
 import { cellCause } from './cell-cause.ts';
 import type { CellResult, CellStatus, RunResults } from '../results.ts';
-import { failingGates, formatBudget, formatCount, formatMs, formatPercent } from './format.ts';
+import { budgetWhereMeaningful, failingGates, formatCount, formatMs, formatPercent } from './format.ts';
 import { overallStatus, verdictLine } from './verdict.ts';
 import { provenanceLine } from './provenance-text.ts';
 
@@ -33,7 +33,7 @@ function row(cell: CellResult): string {
     traffic ? formatMs(traffic.longestOutageMs) : '-',
     traffic ? formatPercent(traffic.availability) : '-',
     traffic ? formatCount(traffic.failures) : '-',
-    formatBudget(cell.errorBudget),
+    budgetWhereMeaningful(cell.errorBudget, cell.gates.filter((gate) => gate.scope !== 'rollback')),
     problem,
   ];
   return `| ${values.map((value, index) => (index === 0 ? value.replace(/\|/g, '\\|') : mdCell(value))).join(' | ')} |`;

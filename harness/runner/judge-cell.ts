@@ -26,7 +26,11 @@ export function judgeCell(cell: Cell, timeline: Timeline, m: CellMeasurements, o
   const measurement: MeasurementHealth = { ...figures, starved: windows.map((window) => starvedSpan(window, timeline)) };
   // An interrupted cell keeps its partial figures, but nothing the interrupt itself caused (writes
   // cut off, replicas stopped) may read as a finding: no gate is judged.
-  if (outcome.error?.kind === 'aborted') return { ...measured, gates: [], status: 'skipped', error: outcome.error, measurement };
+  if (outcome.error?.kind === 'aborted') {
+    // Writes the interrupt cut off read as lost, components it stopped as restarted: none of that happened.
+    const rollback = measured.rollback && { ...measured.rollback, integrity: null };
+    return { ...measured, integrity: null, rollback, gates: [], status: 'skipped', error: outcome.error, measurement };
+  }
   const status = outcome.error ? (outcome.error.kind === 'product' ? 'failed' : 'error') : measured.gates.every((gate) => gate.passed) ? 'passed' : 'failed';
   const margin = cell.starvation.marginMs;
   const outside = (records: (typeof m.probes)[number]['records']) =>

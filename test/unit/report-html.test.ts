@@ -113,11 +113,13 @@ describe('renderHtmlReport', () => {
     const svgs = section(html, rollbackCell().id).match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(svgs).toHaveLength(2);
     const [upgradeChart = '', rollbackChart = ''] = svgs;
-    expect(upgradeChart).toContain('>0 ms</text>');
+    // The upgrade chart starts at the traffic (provisioning folded above it), the rollback chart at
+    // the rollback; the axis reads wall-clock time, the offset in each tick's tooltip.
     expect(upgradeChart).toContain('>warm-up</text>');
-    expect(rollbackChart).not.toContain('>0 ms</text>');
+    expect(upgradeChart).not.toContain('>provision</text>');
+    expect(upgradeChart).toMatch(/<\/title>\d\d:\d\d:\d\d<\/text>/);
     expect(rollbackChart).not.toContain('>warm-up</text>');
-    expect(rollbackChart).toContain('>10 s</text>');
+    expect(rollbackChart).toContain('<title>+10 s</title>');
     expect(rollbackChart).toContain('>rollback</text>');
   });
 
@@ -127,7 +129,9 @@ describe('renderHtmlReport', () => {
     const error = section(html, errorCell().id);
     expect(error).toContain('PORT_IN_USE');
     expect(error).toContain('How to fix:</strong> stop whatever listens on port 8080');
-    expect(section(html, skippedCell().id)).toContain('run interrupted before this cell started');
+    const cut = section(html, skippedCell().id);
+    expect(cut).toContain('<span class="badge">interrupted</span>');
+    expect(cut).toContain('no gate was judged, and nothing here is a finding');
   });
 
   it('escapes injected markup everywhere text from results lands', () => {
