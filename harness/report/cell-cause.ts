@@ -25,8 +25,11 @@ function gateCause(cell: CellResult, gate: GateResult): string | null {
   const limit = `(limit ${gate.name.endsWith('Ms') ? formatMs(gate.threshold) : formatGateValue(gate.name, gate.threshold)})`;
   switch (gate.name) {
     case 'failedRequests':
-    case 'availability':
-      return traffic ? failedRequests(traffic, gate.scope) : null;
+    case 'availability': {
+      if (!traffic) return null;
+      const members = membersDown(cell, traffic);
+      return `${failedRequests(traffic, gate.scope)}${members ? `; ${members}` : ''}`;
+    }
     case 'longestOutageMs': {
       const longest = traffic?.outages.reduce((a, b) => (b.durationMs > a.durationMs ? b : a), traffic.outages[0]!);
       return longest ? `an outage of ${formatMs(longest.durationMs)} in ${longest.phase} ${limit}` : `longest outage ${formatGateValue(gate.name, gate.actual)} ${limit}`;
@@ -54,6 +57,15 @@ function failedRequests(traffic: TrafficSummary, scope: string): string {
   const versions = top(traffic.failuresByVersion).map(([version, n]) => `${version === 'unknown' ? 'no replica' : version} (${n})`).join(', ');
   const where = phases.length ? ` in ${phases.map(([phase, n]) => `${phase} (${n})`).join(', ')}` : '';
   return `${traffic.failures} requests failed${scope === 'rollback' ? ' during the rollback' : ''}${where}: ${classes}${versions ? `; answered by ${versions}` : ''}`;
+}
+
+/** When the front door answered for want of a ready member: which members its checks had taken out, and since when. */
+function membersDown(cell: CellResult, traffic: TrafficSummary): string | null {
+  if (!traffic.failuresByUpstreamCause?.['no-member']) return null;
+  const down = cell.events.filter((event) => /^front door: member .* down/.test(event.message));
+  if (down.length === 0) return null;
+  const said = down.slice(0, 4).map((event) => `${event.message.replace(/^front door: member (\S+ \([^)]*\)) down.*$/, '$1')} down since +${formatMs(event.atMs)}`);
+  return `${traffic.failuresByUpstreamCause['no-member']} answered by the front door with no ready member (${said.join(', ')}${down.length > 4 ? `, and ${down.length - 4} more` : ''})`;
 }
 
 /** Non-zero counts, largest first, at most three. */

@@ -40,4 +40,15 @@ describe('the cause of a red cell', () => {
     };
     expect(cellCause(red)).toBe('restarted what the method must not touch: database pid 10 -> pid 42');
   });
+
+  it('names the members the front door had taken out, and since when, for its no-member answers', () => {
+    const cell = gateFailedCell();
+    const red: CellResult = {
+      ...cell,
+      traffic: { ...cell.traffic!, failuresByUpstreamCause: { 'no-member': 5 } },
+      gates: [breached('failedRequests', 0, 84)],
+      events: [...cell.events, { at: cell.startedAt, atMs: 12_300, phase: 'upgrade', message: 'front door: member r3 (2.0.0) down: its readiness checks fail' }],
+    };
+    expect(cellCause(red)).toContain('; 5 answered by the front door with no ready member (r3 (2.0.0) down since +12.3 s)');
+  });
 });

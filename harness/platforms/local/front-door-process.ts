@@ -206,6 +206,8 @@ function check(member: Member): void {
       member.healthy = ok;
       member.streak = 0;
       console.log(`${new Date().toISOString()} member ${member.id} is ${ok ? 'up' : 'down'}`);
+      // A member being drained goes down by design; only one in service going down is news.
+      if (member.state === 'active') process.send?.({ type: 'health', id: member.id, version: member.version, healthy: ok } satisfies ChildMessage);
     }
   };
   // A fresh connection per check (agent: false), as HAProxy does: a reused socket could hide a

@@ -28,6 +28,8 @@ export interface MemberStatus {
 
 export type ChildMessage =
   | { type: 'listening'; port: number }
+  /** A member's readiness checks flipped it: out of the pool's choice (down) or back in (up). */
+  | { type: 'health'; id: string; version: string; healthy: boolean }
   | { type: 'ack'; requestId: number; status?: MemberStatus[]; error?: string };
 
 export type ParentMessage = { requestId: number } & ControlRequest;

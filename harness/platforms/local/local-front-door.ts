@@ -26,6 +26,8 @@ export interface LocalFrontDoorOptions {
   env?: Record<string, string>;
   /** How long the proxy may take to listen. Default 10000. */
   startTimeoutMs?: number;
+  /** Told when a member's readiness checks take it out of the choice or bring it back (for the timeline). */
+  onHealth?: (member: { id: string; version: string; healthy: boolean }) => void;
 }
 
 export interface LocalFrontDoor extends FrontDoor, AsyncDisposable {
@@ -68,6 +70,12 @@ export async function startLocalFrontDoor(options: LocalFrontDoorOptions): Promi
     if (logFd !== undefined) closeSync(logFd);
   }
   const door = new ChildFrontDoor(child, options.logFile);
+  if (options.onHealth) {
+    const tell = options.onHealth;
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'health') tell({ id: message.id, version: message.version, healthy: message.healthy });
+    });
+  }
   await door.started(options.startTimeoutMs ?? 10_000);
   return door;
 }

@@ -48,6 +48,7 @@ export const localPlatform: Platform = {
           healthPath: cell.scenario.endpoints.ready,
           logFile: join(context.logDir, 'front-door.log'),
           env: processLabels(context.runId, cell.id),
+          onHealth: ({ id, version, healthy }) => context.event(`front door: member ${id} (${version}) ${healthy ? 'ready again' : 'down: its readiness checks fail'}`),
         }),
       );
       context.event(`front door listening at ${frontDoor.url}`);
