@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { methodNames, platformNames, type GateThresholds } from './cell.ts';
 import { knownName } from './known-names.ts';
-import { durationMs } from './duration-schema.ts';
+import { durationMs, MAX_TIMER_MS } from './duration-schema.ts';
 import { versionSchema } from './version-schema.ts';
 
 const machineKindNames = ['container-host', 'qemu', 'ssh'] as const;
@@ -91,7 +91,7 @@ const rollingSchema = z.strictObject({
 export const autoRollbackSchema = z
   .strictObject({
     errorRate: z.number().gt(0).max(1).optional().meta({ description: 'Failed share of the window\'s requests above which a measurement fails, e.g. 0.05' }),
-    p99LatencyMs: z.number().positive().optional().meta({ description: 'p99 latency of the window above which a measurement fails' }),
+    p99LatencyMs: z.number().positive().max(MAX_TIMER_MS).optional().meta({ description: 'p99 latency of the window above which a measurement fails' }),
     readyWithinMs: durationMs(1).optional().meta({ description: 'The upgrade must be ready (every replica on the new version) within this long of its start' }),
     windowMs: durationMs(1).min(100).default(5000).meta({ description: 'The sliding window each measurement covers' }),
     intervalMs: durationMs(1).min(100).default(1000).meta({ description: 'How often a measurement is taken' }),
