@@ -72,7 +72,10 @@ describe('the quickstart matrix on the local platform', () => {
     expect(strict.stdout).toContain('ok   local/1.0.0-to-1.1.0/rolling');
     const againstItself = await runCli(['gate', resultsFile, '--policy', 'matrices/release-policy.yaml', '--baseline', resultsFile]);
     expect(againstItself.exitCode, againstItself.stdout).toBe(0);
-    expect(againstItself.stdout).toContain(`against run ${results.runId}: PASS`);
+    expect(againstItself.stdout).toContain('PASS - 8 of 8 cells meet the policy');
+    // The baseline it used, and each cell's margin to its limit.
+    expect(againstItself.stdout).toContain(`  baseline: run ${results.runId} (`);
+    expect(againstItself.stdout).toMatch(/ok {3}local\/1\.0\.0-to-1\.1\.0\/rolling: longestOutageMs \d+(\.\d+)? against \d+(\.\d+)? \(run /);
     const broken = await runCli(['gate', resultsFile, '--policy', 'test/fixtures/policies/broken.yaml']);
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/broken\.yaml:2 gates\.failedRequests: /);

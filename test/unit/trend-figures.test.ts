@@ -48,6 +48,16 @@ describe('trend figures', () => {
     expect(doraFigures(runs).rollbackRecovery).toEqual({ rollbacks: 3, medianMs: 300, maxMs: 900 });
   });
 
+  it('time to restore: median and max of automatic rollbacks, trigger to the old version serving', () => {
+    const automatic = (recoveredAfterMs: number): CellResult => {
+      const cell = rollbackCell();
+      return { ...cell, status: 'failed', rollback: { ...cell.rollback!, automatic: { trigger: 'error rate 9% > 5%', detectedAfterMs: 800, recoveredAfterMs } } };
+    };
+    expect(doraFigures([run('r1', '2026-01-01T00:00:00Z', [rollbackCell()])]).timeToRestore).toBeNull();
+    const runs = [run('r1', '2026-01-01T00:00:00Z', [automatic(1500), automatic(300)]), run('r2', '2026-01-02T00:00:00Z', [automatic(700)])];
+    expect(doraFigures(runs).timeToRestore).toEqual({ rollbacks: 3, medianMs: 700, maxMs: 1500 });
+  });
+
   it('median cell duration is over cells with a verdict, nearest rank', () => {
     const timed = (ms: number, status: CellStatus = 'passed'): CellResult => ({ ...passedCell(), status, durationMs: ms });
     const dora = doraFigures([run('r1', '2026-01-01T00:00:00Z', [timed(10_000), timed(40_000, 'failed'), timed(0, 'skipped'), timed(30_000), timed(20_000)])]);

@@ -39,6 +39,8 @@ export interface DoraFigures {
   changeFailureRate: number | null;
   /** The rollback window's longest outage, over cells with a verdict that rolled back. */
   rollbackRecovery: { rollbacks: number; medianMs: number; maxMs: number } | null;
+  /** Automatic rollbacks: from the trigger to the old version serving everything again (DORA's time to restore). */
+  timeToRestore: { rollbacks: number; medianMs: number; maxMs: number } | null;
   cellDuration: { cells: number; medianMs: number } | null;
 }
 
@@ -122,6 +124,8 @@ export function doraFigures(runs: readonly TrendInput[]): DoraFigures {
   const cells = runs.flatMap((run) => run.results.cells).filter(hasVerdict);
   const recoveries = cells.flatMap((cell) => (cell.rollback ? [cell.rollback.traffic.longestOutageMs] : []));
   const durations = cells.map((cell) => cell.durationMs);
+  const restores = cells.flatMap((cell) => (cell.rollback?.automatic ? [cell.rollback.automatic.recoveredAfterMs] : []));
+  const restoreMedian = median(restores);
   const recoveryMedian = median(recoveries);
   const durationMedian = median(durations);
   return {
@@ -130,6 +134,7 @@ export function doraFigures(runs: readonly TrendInput[]): DoraFigures {
     failedRuns,
     changeFailureRate: judged.length ? failedRuns / judged.length : null,
     rollbackRecovery: recoveryMedian === null ? null : { rollbacks: recoveries.length, medianMs: recoveryMedian, maxMs: Math.max(...recoveries) },
+    timeToRestore: restoreMedian === null ? null : { rollbacks: restores.length, medianMs: restoreMedian, maxMs: Math.max(...restores) },
     cellDuration: durationMedian === null ? null : { cells: durations.length, medianMs: durationMedian },
   };
 }

@@ -58,6 +58,10 @@ function doraPanel(dora: DoraFigures): string {
     [
       ['change-failure rate', `${rate}${noVerdict}. Error and skipped cells are not failures.`],
       ['rollback recovery (longest outage during rollback)', recovery],
+      [
+        'time to restore (automatic rollback: trigger to the old version serving)',
+        dora.timeToRestore ? `median ${formatMs(dora.timeToRestore.medianMs)}, max ${formatMs(dora.timeToRestore.maxMs)} over ${plural(dora.timeToRestore.rollbacks, 'automatic rollback')}` : 'no automatic rollback in these runs',
+      ],
       ['median cell duration', duration],
     ],
   ));
