@@ -54,3 +54,17 @@ export function cellAnchor(cellId: string, index: number): string {
   const slug = cellId.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
   return `cell-${index}-${slug}`;
 }
+
+/** The start of a self-contained page, up to <body>: one policy, one stylesheet, no outside fetch. */
+export function documentHead(page: { title: string; contentSecurityPolicy: string; css: string }): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(page.contentSecurityPolicy)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<link rel="icon" href="data:,">',
+    `<title>${esc(page.title)}</title>`,
+    `<style>${page.css}</style>`,
+    '</head><body>',
+  ];
+}

@@ -7,7 +7,7 @@ import { provenanceLine } from './provenance-text.ts';
 import { reportCss, reportScript } from './html-assets.ts';
 import { renderCellDetail } from './html-cell-detail.ts';
 import { type GridEntry, renderGrid } from './html-grid.ts';
-import { cellAnchor, esc } from './html-parts.ts';
+import { cellAnchor, documentHead, esc } from './html-parts.ts';
 import { countStatuses, overallStatus, statusOrder, verdictLine } from './verdict.ts';
 
 /**
@@ -58,14 +58,7 @@ function header(results: RunResults): string {
 export function renderHtmlReport(results: RunResults): string {
   const entries: GridEntry[] = results.cells.map((cell, index) => ({ cell, anchor: cellAnchor(cell.id, index) }));
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy())}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<link rel="icon" href="data:,">',
-    `<title>${esc(`${results.matrix}: ${verdictLine(results.cells)}`)}</title>`,
-    `<style>${reportCss}</style>`,
-    '</head><body>',
+    ...documentHead({ title: `${results.matrix}: ${verdictLine(results.cells)}`, contentSecurityPolicy: contentSecurityPolicy(), css: reportCss }),
     header(results),
     filters(results),
     '<h2>Overview</h2>',

@@ -3,7 +3,7 @@
 import type { CellStatus } from '../../results.ts';
 import { formatCount, formatMs } from '../format.ts';
 import { reportCss } from '../html-assets.ts';
-import { cellAnchor, type Content, emptyNote, esc, panel, raw, table } from '../html-parts.ts';
+import { cellAnchor, type Content, documentHead, emptyNote, esc, panel, raw, table } from '../html-parts.ts';
 import { countStatuses, overallStatus, statusOrder } from '../verdict.ts';
 import type { CellTrend, DoraFigures, MatrixTrend, TrendPoint, TrendRun } from './trend-figures.ts';
 import { type ChartPoint, renderLineChart } from './trend-svg.ts';
@@ -147,14 +147,7 @@ export function renderTrendHtml(trends: readonly MatrixTrend[], source: string):
       ? [`<p class="note">${esc(`This folder holds runs of ${trends.length} matrices (${trends.map((t) => `${t.matrix}: ${plural(t.runs.length, 'run')}`).join(', ')}); each is shown on its own, never mixed.`)}</p>`]
       : [];
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy)}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<link rel="icon" href="data:,">',
-    `<title>${esc(`Upgrade trend: ${names} (${plural(runs, 'run')})`)}</title>`,
-    `<style>${reportCss}${trendCss}</style>`,
-    '</head><body>',
+    ...documentHead({ title: `Upgrade trend: ${names} (${plural(runs, 'run')})`, contentSecurityPolicy, css: reportCss + trendCss }),
     '<header id="top">',
     `<h1>Upgrade trend: ${esc(names)}</h1>`,
     `<p class="meta">${esc(`${plural(runs, 'run')} read from ${source}. Figures of error and skipped cells are gaps: those cells gave no verdict.`)}</p>`,
