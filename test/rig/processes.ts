@@ -78,10 +78,21 @@ function signalAll(components: RunningComponent[], signal: NodeJS.Signals): void
   }
 }
 
+/**
+ * Still ours, or still on its way out: a large process that is exiting has already released its
+ * memory, so its command line reads empty for a while before it is gone (or a zombie); only a pid
+ * whose command line names something else has been reused.
+ */
+function notGoneYet(layout: RigLayout, pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  const commandLine = processCommandLine(pid);
+  return commandLine === undefined || commandLine === '' || commandLine.includes(layout.dir);
+}
+
 async function waitGone(layout: RigLayout, components: RunningComponent[], withinMs: number): Promise<RunningComponent[]> {
   const deadline = performance.now() + withinMs;
   for (;;) {
-    const left = components.filter(({ pid }) => isOurs(layout, pid));
+    const left = components.filter(({ pid }) => notGoneYet(layout, pid));
     if (!left.length || performance.now() > deadline) return left;
     await sleep(100);
   }
