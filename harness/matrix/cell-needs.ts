@@ -14,8 +14,16 @@ const byPlatform: Record<string, Need[]> = {
 
 export function cellNeeds(cell: Cell): Need[] {
   const needs = new Set<Need>(['node', ...(byPlatform[cell.platform] ?? [])]);
-  if (cell.method === 'helm') needs.add('helm');
+  if (usesHelm(cell)) needs.add('helm');
   if (cell.probes.browser) needs.add('chromium');
   if (cell.probes.k6) needs.add('k6');
   return [...needs];
+}
+
+/** Method helm, or an operator installed from its chart (at any version of the cell's scenario). */
+export function usesHelm(cell: Cell): boolean {
+  if (cell.method === 'helm') return true;
+  const operator = cell.scenario.kubernetes?.operator;
+  if (cell.method !== 'operator' || !operator) return false;
+  return Boolean(operator.install.chart) || cell.scenario.versions.some((entry) => entry.kubernetes?.operator?.chart);
 }

@@ -13,20 +13,20 @@ export const isKubernetesPlatform = (platform: PlatformName): platform is (typeo
 export const runPlatforms = ['local', 'docker'] as const satisfies readonly PlatformName[];
 export type RunPlatform = (typeof runPlatforms)[number];
 
-export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'package-in-place', 'package-rolling'] as const;
+export const methodNames = ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'operator', 'package-in-place', 'package-rolling'] as const;
 export type MethodName = (typeof methodNames)[number];
 
 /**
  * The methods each platform carries out. Where the harness orchestrates (local, docker) the generic
  * methods of methods/; on Kubernetes the cluster does (Deployment strategies, a Service selector,
- * Helm). A pair missing here is a configuration error.
+ * Helm, an operator). A pair missing here is a configuration error.
  */
 export const methodsByPlatform: Record<PlatformName, readonly MethodName[]> = {
   local: ['recreate', 'rolling', 'blue-green', 'canary'],
   docker: ['recreate', 'rolling', 'blue-green', 'canary'],
-  kind: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
-  k3d: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
-  kubernetes: ['recreate', 'rolling', 'blue-green', 'canary', 'helm'],
+  kind: ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'operator'],
+  k3d: ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'operator'],
+  kubernetes: ['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'operator'],
   // Machines upgrade their Linux package with apt: on one machine, or node by node behind HAProxy.
   vm: ['package-in-place', 'package-rolling'],
 };
@@ -79,7 +79,15 @@ export interface ScenarioVersion {
   /** Run once every replica runs this version (contract). */
   postMigrate?: CommandSpec;
   /** Kubernetes: this version's Helm values (merged over the chart's) and manifests (absolute path). */
-  kubernetes?: { values: Record<string, unknown>; manifests?: string; image?: string };
+  kubernetes?: {
+    values: Record<string, unknown>;
+    manifests?: string;
+    image?: string;
+    /** Method operator: this version's custom resource template (absolute), when not the section's. */
+    resource?: string;
+    /** Method operator: the operator this version needs, when not the section's. */
+    operator?: OperatorInstall;
+  };
   /**
    * How a rollback from this version gets its data back: `restore: snapshot`, the state copied
    * before upgrading to it (data folder and database); or `down`, a down-migration run once the
@@ -107,6 +115,35 @@ export interface KubernetesPackaging {
     methodValues: Partial<Record<MethodName, Record<string, unknown>>>;
     postMigrateValues?: Record<string, unknown>;
   };
+  operator?: OperatorPackaging;
+}
+
+/** How an operator gets into the cell's namespace: its CRDs (per run), then one way it runs. Paths absolute. */
+export interface OperatorInstall {
+  crds?: string;
+  manifests?: string;
+  chart?: { path: string; release: string; values: Record<string, unknown> };
+  /** Placeholders {{namespace}}, {{kubeconfig}}, {{upgradeStops}} left for the cell. */
+  process?: CommandSpec;
+  readyLine?: string;
+}
+
+/** When the operator's status says something: every part given must hold. */
+export interface StatusRule {
+  condition?: { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string[] };
+  field?: { pointer: string; value: string };
+}
+
+/** The scenario's `kubernetes.operator` section, resolved. */
+export interface OperatorPackaging {
+  install: OperatorInstall;
+  /** The custom resource template (absolute). */
+  resource: string;
+  versionField: string;
+  done: StatusRule;
+  refused?: StatusRule;
+  failed?: StatusRule;
+  timeoutMs: number;
 }
 
 export interface HttpEndpoint {
@@ -172,6 +209,8 @@ export interface Scenario {
   setup?: CommandSpec;
   /** How the application is packaged for Kubernetes (platforms kind, k3d, kubernetes). */
   kubernetes?: KubernetesPackaging;
+  /** How `images build` builds the operator's image (images.operator), when the scenario has one. */
+  operatorImage?: ImageBuildSpec;
   /** The application as a Linux package (platform vm). */
   vm?: VmPackaging;
 }
@@ -295,6 +334,8 @@ export interface KubernetesCellSettings {
   maxUnavailable: number | string;
   /** How long a rollout may take before it is a product failure (progressDeadlineSeconds-like, ms). */
   rolloutTimeoutMs: number;
+  /** Method operator: in the cell's namespace (its manifests or chart), or as a process on this machine. */
+  operatorRunsAs: 'cluster' | 'process';
 }
 
 /** How a cell on platform vm gets its machines. */

@@ -75,6 +75,7 @@ function kubernetesAxis(config: MatrixConfig, platform: PlatformName, matrixFile
     maxSurge: k.maxSurge,
     maxUnavailable: k.maxUnavailable,
     rolloutTimeoutMs: k.rolloutTimeoutMs,
+    operatorRunsAs: k.operatorRunsAs,
     ...(platform === 'kubernetes' && k.kubeconfig ? { kubeconfig: resolve(dirname(matrixFile), k.kubeconfig) } : {}),
     ...(platform === 'kubernetes' && k.context ? { context: k.context } : {}),
     ...(platform === 'kubernetes' && k.trafficUrl ? { trafficUrl: k.trafficUrl.replace(/\/$/, '') } : {}),

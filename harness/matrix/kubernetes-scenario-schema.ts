@@ -1,17 +1,14 @@
 // The scenario's `kubernetes:` section: how an application is packaged for Kubernetes (a Helm
 // chart, plain manifests, or both) and which of the objects they create the harness moves and watches.
 import * as z from 'zod';
+import { valuesSchema } from './helm-values-schema.ts';
+import { operatorInstallSchema, operatorSchema } from './kubernetes-operator-schema.ts';
 
 const relativePath = z.string().min(1).meta({ description: 'Relative to the scenario file' });
 const objectName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes object name: lower-case letters, digits and dashes')
   .max(52, 'at most 52 characters (blue-green and canary add a version suffix)');
-
-/** Helm values: a map, never a list or a scalar (helm's -f takes a map). */
-export const valuesSchema = z
-  .record(z.string(), z.unknown(), { error: (issue) => (issue.code === 'invalid_type' ? 'values must be a map of keys to values' : undefined) })
-  .meta({ id: 'helmValues', description: 'Helm values; strings may hold {{version}}, {{image}}, {{namespace}}, {{nodePort}}' });
 
 export const chartSchema = z
   .strictObject({
@@ -59,6 +56,7 @@ export const kubernetesScenarioSchema = z
       .optional()
       .meta({ description: 'Manifest installs: the migrations as Jobs the harness runs (a chart runs its own as hooks)' }),
     chart: chartSchema.optional(),
+    operator: operatorSchema.optional(),
   })
   .meta({ id: 'kubernetesPackaging', description: 'How the application runs on Kubernetes (platforms kind, k3d, kubernetes)' });
 
@@ -66,6 +64,10 @@ export const kubernetesVersionSchema = z
   .strictObject({
     values: valuesSchema.optional().meta({ description: "Helm values for this version, merged over chart.values" }),
     manifests: relativePath.optional().meta({ description: "This version's own manifests instead of kubernetes.manifests" }),
+    resource: relativePath.optional().meta({ description: "Method operator: this version's own custom resource template instead of kubernetes.operator.resource" }),
+    operator: operatorInstallSchema
+      .optional()
+      .meta({ description: 'Method operator: the operator this version needs, when it differs from kubernetes.operator.install; upgrading to this version upgrades the operator first' }),
   })
   .meta({ description: 'Kubernetes packaging of this version' });
 

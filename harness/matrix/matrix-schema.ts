@@ -180,6 +180,13 @@ const kubernetesSchema = z
     maxSurge: rolloutParameter.default(1).meta({ description: 'rolling: Deployment RollingUpdate maxSurge' }),
     maxUnavailable: rolloutParameter.default(0).meta({ description: 'rolling: Deployment RollingUpdate maxUnavailable' }),
     rolloutTimeoutMs: z.int().positive().max(3_600_000).default(120_000).meta({ description: 'How long a rollout or Helm operation may take before the upgrade failed' }),
+    operatorRunsAs: z
+      .enum(['cluster', 'process'])
+      .default('cluster')
+      .meta({
+        description:
+          "method operator: cluster runs the operator in the cell's namespace (the scenario's install.manifests or install.chart); process runs install.process on this machine against the cluster (a control plane whose nodes run no images)",
+      }),
   })
   .meta({ id: 'kubernetes', description: 'Platforms kind, k3d and kubernetes' });
 

@@ -1,7 +1,8 @@
 // A validated scenario file -> the Scenario the harness runs: defaults applied per version,
 // {{version}} filled in, working folders absolute.
 import { dirname, resolve } from 'node:path';
-import type { CommandSpec, DockerRunSpec, ImageBuildSpec, KubernetesPackaging, Scenario, ScenarioVersion } from './cell.ts';
+import type { CommandSpec, DockerRunSpec, ImageBuildSpec, KubernetesPackaging, OperatorInstall, OperatorPackaging, Scenario, ScenarioVersion, StatusRule } from './cell.ts';
+import type { OperatorConfig, StatusRuleConfig } from './kubernetes-operator-schema.ts';
 import { fillPlaceholders } from './placeholders.ts';
 import type { CommandSpecConfig, DockerRunConfig, EnvConfig, ScenarioConfig } from './scenario-schema.ts';
 
@@ -24,6 +25,7 @@ export function resolveScenario(config: ScenarioConfig, file: string): Scenario 
     const first = config.versions[0]!.version;
     scenario.setup = { ...resolveSpec(config.setup, {}, first, dir), origin: { file, field: 'setup' } };
   }
+  if (config.images?.operator) scenario.operatorImage = resolveImage(config.images.operator, '', dir);
   if (config.kubernetes) scenario.kubernetes = resolveKubernetes(config, dir);
   if (config.vm) scenario.vm = { ...config.vm.package, build: { command: config.vm.package.build.command, cwd: resolve(dir, config.vm.package.build.cwd) } };
   return scenario;
@@ -55,7 +57,7 @@ function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPacka
     workload: k.workload,
     stateful: k.stateful,
     // Registry images are pulled by the nodes themselves; only locally built ones are loaded.
-    images: k.loadImages ? [...new Set([...appImages, ...k.images])] : [],
+    images: k.loadImages ? [...new Set([...appImages, ...k.images, ...(k.operator && config.images?.operator ? [config.images.operator.tag] : [])])] : [],
     ...(k.manifests ? { manifests: resolve(dir, k.manifests) } : {}),
     migrations: {
       ...(k.migrations?.pre ? { pre: resolve(dir, k.migrations.pre) } : {}),
@@ -72,10 +74,43 @@ function resolveKubernetes(config: ScenarioConfig, dir: string): KubernetesPacka
           },
         }
       : {}),
+    ...(k.operator ? { operator: resolveOperator(k.operator, dir) } : {}),
+  };
+}
+
+function resolveOperator(operator: OperatorConfig, dir: string): OperatorPackaging {
+  return {
+    install: resolveOperatorInstall(operator.install, dir),
+    resource: resolve(dir, operator.resource),
+    versionField: operator.versionField,
+    done: statusRule(operator.done),
+    ...(operator.refused ? { refused: statusRule(operator.refused) } : {}),
+    ...(operator.failed ? { failed: statusRule(operator.failed) } : {}),
+    timeoutMs: operator.timeoutMs,
+  };
+}
+
+function resolveOperatorInstall(install: OperatorInstallConfig, dir: string): OperatorInstall {
+  return {
+    ...(install.crds ? { crds: resolve(dir, install.crds) } : {}),
+    ...(install.manifests ? { manifests: resolve(dir, install.manifests) } : {}),
+    ...(install.chart ? { chart: { ...install.chart, path: resolve(dir, install.chart.path) } } : {}),
+    // {{namespace}}, {{kubeconfig}}, {{upgradeStops}} are the cell's to fill.
+    ...(install.process ? { process: resolveSpec(install.process, {}, '', dir) } : {}),
+    ...(install.readyLine ? { readyLine: install.readyLine } : {}),
+  };
+}
+
+function statusRule(rule: StatusRuleConfig): StatusRule {
+  const { condition, field } = rule;
+  return {
+    ...(condition ? { condition: { type: condition.type, status: condition.status, ...(condition.reason ? { reason: [condition.reason].flat() } : {}) } } : {}),
+    ...(field ? { field } : {}),
   };
 }
 
 type VersionConfig = ScenarioConfig['versions'][number];
+type OperatorInstallConfig = OperatorConfig['install'];
 
 function resolveVersion(config: ScenarioConfig, entry: VersionConfig, index: number, file: string): ScenarioVersion {
   const dir = dirname(file);
@@ -99,6 +134,8 @@ function resolveVersion(config: ScenarioConfig, entry: VersionConfig, index: num
       values: entry.kubernetes?.values ?? {},
       ...(entry.kubernetes?.manifests ? { manifests: resolve(dir, entry.kubernetes.manifests) } : {}),
       ...(config.kubernetes.image ? { image: fillPlaceholders(config.kubernetes.image, { version: entry.version }) } : {}),
+      ...(entry.kubernetes?.resource ? { resource: resolve(dir, entry.kubernetes.resource) } : {}),
+      ...(entry.kubernetes?.operator ? { operator: resolveOperatorInstall(entry.kubernetes.operator, dir) } : {}),
     };
   }
   return version;

@@ -6,17 +6,7 @@ import { vmScenarioSchema } from './vm-scenario-schema.ts';
 import { durationMs } from './duration-schema.ts';
 import { endpointsSchema, probesSchema } from './probe-schema.ts';
 import { versionSchema } from './version-schema.ts';
-
-/** Numbers and booleans are accepted because YAML turns an unquoted 8080 or true into one. */
-export const envSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-
-export const commandSpecSchema = z
-  .strictObject({
-    command: z.array(z.string().min(1)).min(1).meta({ description: 'Program and arguments (never a shell string)' }),
-    cwd: z.string().default('.').meta({ description: 'Relative to the scenario file' }),
-    env: envSchema.default({}),
-  })
-  .meta({ id: 'command', description: 'Placeholders: {{version}}, {{host}}, {{databaseUrl}}, {{dataDir}}; run commands also {{port}} and {{replica}}; setup also {{url}}' });
+import { commandSpecSchema, envSchema } from './command-spec-schema.ts';
 
 export const dockerRunSchema = z
   .strictObject({
@@ -90,7 +80,15 @@ export const scenarioSchema = z
     versions: z.array(versionEntrySchema).min(1).meta({ description: 'In upgrade order' }),
     kubernetes: kubernetesScenarioSchema.optional(),
     vm: vmScenarioSchema.optional(),
-    images: z.strictObject({ app: imageBuildSchema }).optional().meta({ description: 'Docker platform: images built locally' }),
+    images: z
+      .strictObject({
+        app: imageBuildSchema,
+        operator: imageBuildSchema
+          .optional()
+          .meta({ description: "Method operator: the operator's image, one for every version (loaded into kind and k3d clusters beside the app's)" }),
+      })
+      .optional()
+      .meta({ description: 'Images `images build` builds locally: the app per version (docker, kind, k3d), and an operator' }),
     database: z
       .union([
         z.enum(['postgres', 'none']),

@@ -33,7 +33,7 @@ describe('the command line', () => {
     const tmp = await privateTmp();
     const run = await runCli(['run', 'test/fixtures/e2e/bad/misspelt-method.yaml', '--out', '/nonexistent/never-written'], { TMPDIR: tmp });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('test/fixtures/e2e/bad/misspelt-method.yaml:6 methods[1]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling');
+    expect(run.stderr).toContain('test/fixtures/e2e/bad/misspelt-method.yaml:6 methods[1]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, operator, package-in-place, package-rolling');
     expect(run.stderr).toMatch(/misspelt-method\.yaml:7 replicas: .*number/);
     expect(await readdir(tmp)).toEqual([]);
   });

@@ -12,6 +12,9 @@ import { projectRoot, tempOut } from '../support/cli.ts';
 const systemNode = '/usr/bin/node';
 let consumer = '';
 let shipped: string[] = [];
+// Registered at the top: an afterAll called inside beforeAll is never run (it left one folder per run in TMPDIR).
+let removeConsumer: () => Promise<void> = async () => undefined;
+afterAll(() => removeConsumer());
 const bin = () => join(consumer, 'node_modules/upgrade-harness/bin/upgrade-harness.js');
 const inConsumer = (args: string[], node = process.execPath) =>
   execa(node, [bin(), ...args], { cwd: consumer, env: { CI: 'true' }, reject: false, stdin: 'ignore' });
@@ -21,7 +24,7 @@ beforeAll(async () => {
   const packed = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: projectRoot });
   shipped = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
   const temp = await tempOut();
-  afterAll(temp.cleanup);
+  removeConsumer = temp.cleanup;
   consumer = temp.dir;
   const installed = join(consumer, 'node_modules/upgrade-harness');
   for (const path of shipped) {

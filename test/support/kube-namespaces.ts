@@ -1,5 +1,5 @@
-// What a run left in a cluster: the namespaces carrying its run label (harness/platforms/kubernetes/names.ts).
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+// What a run left in a cluster: the namespaces carrying its run label (harness/platforms/kubernetes/names.ts), CRDs.
+import { ApiextensionsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { RUN_LABEL } from '../../harness/platforms/kubernetes/names.ts';
 
 export async function namespacesOfRun(kubeconfig: string, runId: string): Promise<string[]> {
@@ -20,4 +20,11 @@ export async function existingNamespaces(kubeconfig: string, names: string[]): P
   config.loadFromFile(kubeconfig);
   const all = new Set((await config.makeApiClient(CoreV1Api).listNamespace()).items.map((namespace) => namespace.metadata?.name));
   return names.filter((name) => all.has(name));
+}
+
+/** Names of the CustomResourceDefinitions in the cluster that are not being deleted. */
+export async function crdNames(kubeconfig: string): Promise<string[]> {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  return (await config.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition()).items.filter((crd) => !crd.metadata?.deletionTimestamp).map((crd) => crd.metadata?.name ?? '?');
 }

@@ -17,7 +17,7 @@ describe('generated JSON Schema files', () => {
     const matrix = JSON.parse(jsonSchemaFiles()[0]!.content);
     expect(matrix.additionalProperties).toBe(false);
     expect(matrix.required).toEqual(['name', 'scenario', 'platforms', 'methods']);
-    expect(matrix.$defs.method.enum).toEqual(['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'package-in-place', 'package-rolling']);
+    expect(matrix.$defs.method.enum).toEqual(['recreate', 'rolling', 'blue-green', 'canary', 'helm', 'operator', 'package-in-place', 'package-rolling']);
     expect(matrix.properties.replicas.default).toBe(2);
   });
 });

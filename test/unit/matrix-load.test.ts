@@ -80,7 +80,7 @@ describe('loadMatrix: malformed files report every issue at once, located', () =
     expect(await problems(fixture('malformed.yaml'))).toEqual([
       'test/fixtures/matrices/malformed.yaml:1 platforms: required, but missing',
       'test/fixtures/matrices/malformed.yaml:5 hops[1].to: required, but missing',
-      'test/fixtures/matrices/malformed.yaml:6 methods[2]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling',
+      'test/fixtures/matrices/malformed.yaml:6 methods[2]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, operator, package-in-place, package-rolling',
       'test/fixtures/matrices/malformed.yaml:7 replicas: expected a number, got text "two"',
       'test/fixtures/matrices/malformed.yaml:8 trafic: unknown key "trafic"; did you mean "traffic"?',
       'test/fixtures/matrices/malformed.yaml:10 traffic.rate: expected a number, got text "fast"',
@@ -111,7 +111,7 @@ describe('loadMatrix: malformed files report every issue at once, located', () =
 
   it("reports the scenario's own issues, in its own file, with the matrix's", async () => {
     expect(await problems(fixture('scenario-broken.yaml'))).toEqual([
-      'test/fixtures/matrices/scenario-broken.yaml:5 methods[0]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling',
+      'test/fixtures/matrices/scenario-broken.yaml:5 methods[0]: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, operator, package-in-place, package-rolling',
       'test/fixtures/scenarios/broken/scenario.yaml:2 endpoints.health: must start with "/"',
       'test/fixtures/scenarios/broken/scenario.yaml:4 probes.read.path: required, but missing',
       'test/fixtures/scenarios/broken/scenario.yaml:5 timeout: unknown key "timeout"; did you mean "timeouts"?',
@@ -126,7 +126,7 @@ describe('loadMatrix: malformed files report every issue at once, located', () =
       line: 6,
       column: 30,
       path: 'methods[2]',
-      message: 'unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling',
+      message: 'unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, operator, package-in-place, package-rolling',
     });
     expect(error.code).toBe('CONFIG');
     expect(error.message).toBe(`matrix ${fixture('malformed.yaml')} has 8 problems`);

@@ -58,7 +58,7 @@ describe('named rules', () => {
 
   it('an override or exclude naming an unknown method or platform, alone or in a list', async () => {
     expect(await problems('when-unknown.yaml')).toEqual([
-      'when-unknown.yaml:7 overrides[0].when.method: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, package-in-place, package-rolling',
+      'when-unknown.yaml:7 overrides[0].when.method: unknown method "rolingg"; known: recreate, rolling, blue-green, canary, helm, operator, package-in-place, package-rolling',
       'when-unknown.yaml:9 overrides[1].when.from: expected a string or a list, got number 1',
       'when-unknown.yaml:12 exclude[0].platform[1]: unknown platform "kubernets"; known: local, docker, kind, k3d, kubernetes, vm',
     ]);

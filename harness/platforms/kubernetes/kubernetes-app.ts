@@ -23,4 +23,10 @@ export interface KubernetesApp {
   databasePassword: string;
   /** Cluster-scoped objects the scenario's manifests created (a CRD, a ClusterRole): removed at teardown. */
   clusterScoped: Map<string, k8s.KubernetesObject>;
+  /** What a method started for the cell (an operator process): disposed first at teardown, before the namespace goes. */
+  resources: AsyncDisposableStack;
+  /** A resource the run's cells on this cluster share (an operator's CRDs): made once, disposed when the run ends. */
+  shared<T extends AsyncDisposable>(key: string, create: () => Promise<T>): Promise<T>;
+  /** The run's id: labels on processes the cell starts, so `gc` finds them if the run dies. */
+  runId: string;
 }

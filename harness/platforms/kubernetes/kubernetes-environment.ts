@@ -64,11 +64,15 @@ export async function provisionKubernetesEnvironment(provider: ClusterProvider, 
     labels,
     databasePassword: randomBytes(18).toString('base64url'),
     clusterScoped: new Map(),
+    resources: new AsyncDisposableStack(),
+    shared: context.shared,
+    runId: context.runId,
   };
   // Disposed before the namespace goes (a stack runs in reverse): nothing outside it is left either.
   stack.defer(async () => {
     for (const object of [...app.clusterScoped.values()].reverse()) await api.delete(object);
   });
+  stack.use(app.resources);
   return new KubernetesEnvironment(app, lease, stack.move());
 }
 

@@ -1,6 +1,7 @@
 // Platforms kind, k3d and kubernetes: one implementation, a cluster provider each (chosen here, in
 // one place). Loaded on first use, so runs on other platforms never load Kubernetes code.
 import type { Cell, PlatformName } from '../../matrix/cell.ts';
+import { usesHelm } from '../../matrix/cell-needs.ts';
 import type { Platform } from '../platform.ts';
 import type { ClusterProvider } from './clusters/cluster-provider.ts';
 
@@ -29,7 +30,7 @@ function kubernetesPlatform(name: KubernetesPlatformName): Platform {
     name,
     async preflight(cells) {
       await (await clusterProviderFor(name, cells[0])).checkTools();
-      if (cells.some((cell) => cell.method === 'helm')) await (await import('../../tools/helm-cli.ts')).helmVersion();
+      if (cells.some(usesHelm)) await (await import('../../tools/helm-cli.ts')).helmVersion();
     },
     async provision(cell, context) {
       const { provisionKubernetesEnvironment } = await import('./kubernetes-environment.ts');

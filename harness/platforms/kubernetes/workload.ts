@@ -54,7 +54,7 @@ export function isClusterScoped(object: k8s.KubernetesObject): boolean {
 }
 
 /** Into the cell's namespace (cluster-scoped objects stay outside it), carrying the run's labels. */
-function inCell(app: KubernetesApp, object: k8s.KubernetesObject): k8s.KubernetesObject {
+export function inCell(app: KubernetesApp, object: k8s.KubernetesObject): k8s.KubernetesObject {
   const metadata = { ...object.metadata, labels: { ...object.metadata?.labels, ...app.labels } };
   if (!isClusterScoped(object)) metadata.namespace = app.namespace;
   return { ...object, metadata };
@@ -157,6 +157,14 @@ export function servingProblems(app: KubernetesApp, selector: Record<string, str
     if (endpoint.version !== expected) problems.push(`the Service's endpoint ${endpoint.address} is a pod of ${endpoint.version ?? 'an unknown version'}`);
   }
   return problems;
+}
+
+/** The Deployment the scenario names (kubernetes.workload.deployment), as Helm or an operator left it: its selector picks the app's pods. */
+export function workloadSelector(app: KubernetesApp, madeBy: string): Record<string, string> {
+  const name = app.packaging.workload.deployment;
+  const labels = app.watch.deployments.get(name, app.namespace)?.spec?.selector?.matchLabels;
+  if (!labels) throw new UpgradeFailedError(`${madeBy} created no Deployment ${name} (kubernetes.workload.deployment)`, { code: 'NO_WORKLOAD' });
+  return labels;
 }
 
 export function selectorOf(deployment: k8s.V1Deployment): Record<string, string> {

@@ -5,7 +5,7 @@ import type { CommandSpec } from '../../matrix/cell.ts';
 import { awaitReady } from '../await-ready.ts';
 import type { Replica } from '../platform.ts';
 import { userEnvironment } from '../../util/user-environment.ts';
-import { spawnFailure } from './spawn-failure.ts';
+import { spawnFailure } from '../spawn-failure.ts';
 
 export interface ReplicaProcessOptions {
   id: string;

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../matrix/cell.ts';
 import { migrationFailed, migrationLogFile, migrationTitle } from '../migration-outcome.ts';
 import type { MigrationKind } from '../platform.ts';
 import { userEnvironment } from '../../util/user-environment.ts';
-import { spawnFailure } from './spawn-failure.ts';
+import { spawnFailure } from '../spawn-failure.ts';
 
 /** Runs a scenario's migration command to completion; a non-zero exit fails the upgrade. */
 export async function runMigration(options: {

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import type { CommandSpec } from '../../matrix/cell.ts';
 import { userEnvironment } from '../../util/user-environment.ts';
 import { setupFailed, setupLogFile } from '../setup-outcome.ts';
-import { spawnFailure } from './spawn-failure.ts';
+import { spawnFailure } from '../spawn-failure.ts';
 
 /** The scenario's setup command as a child process: its standard output is the result, its errors go to setup.log. */
 export async function runSetupCommand(options: { spec: CommandSpec; labels: Record<string, string>; logDir: string; timeoutMs: number; signal: AbortSignal }): Promise<string> {

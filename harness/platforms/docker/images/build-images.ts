@@ -45,9 +45,9 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuiltIma
   const machineDockerfile = join(packageRoot, 'harness', 'platforms', 'vm', 'images', 'container-host.Dockerfile');
   await step(() => buildCachedImage({ ...onBase(CONTAINER_HOST_IMAGE, 'unused'), dockerfile: machineDockerfile }, flags));
   for (const scenario of options.scenarios) {
-    for (const version of scenario.versions) {
-      if (!version.image) continue;
-      const recipe = await appRecipe(version.image, node.id);
+    const specs = [...scenario.versions.flatMap((version) => (version.image ? [version.image] : [])), ...(scenario.operatorImage ? [scenario.operatorImage] : [])];
+    for (const spec of specs) {
+      const recipe = await appRecipe(spec, node.id);
       await step(() => buildCachedImage(recipe, flags));
     }
   }

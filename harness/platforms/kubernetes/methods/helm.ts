@@ -11,7 +11,7 @@ import { helm } from '../../../tools/helm-cli.ts';
 import { ToolFailedError } from '../../../tools/run-tool.ts';
 import type { KubernetesApp } from '../kubernetes-app.ts';
 import { fillValues } from '../manifests.ts';
-import { placeholderValues, servingProblems } from '../workload.ts';
+import { placeholderValues, servingProblems, workloadSelector } from '../workload.ts';
 import { waitServing } from './install-objects.ts';
 import type { KubernetesMethod } from './kubernetes-method.ts';
 
@@ -43,7 +43,7 @@ export const helmMethod: KubernetesMethod = {
     // A fresh install runs every migration: the post-deployment one too.
     await upgrade('install', version, chart.postMigrateValues ?? {});
     await waitServing(app, version);
-    const selector = await workloadSelector(app);
+    const selector = workloadSelector(app, 'the chart');
     return {
       async migrate(to, kind) {
         if (kind === 'pre') return `pre-deployment migration of ${to}: the chart's pre-upgrade hook, run by helm upgrade`;
@@ -86,13 +86,4 @@ const isMap = (value: unknown): value is Record<string, unknown> => typeof value
 async function currentRevision(app: KubernetesApp): Promise<number> {
   const { stdout } = await helm(['status', app.packaging.chart!.release, '--namespace', app.namespace, '--kubeconfig', app.kubeconfig, '--output', 'json', ...(app.context ? ['--kube-context', app.context] : [])], { timeoutMs: 30_000 });
   return (JSON.parse(stdout) as { version: number }).version;
-}
-
-/** The chart's Deployment (kubernetes.workload.deployment), as Helm left it: its selector picks the app's pods. */
-async function workloadSelector(app: KubernetesApp): Promise<Record<string, string>> {
-  const name = app.packaging.workload.deployment;
-  const deployment = app.watch.deployments.get(name, app.namespace);
-  const labels = deployment?.spec?.selector?.matchLabels;
-  if (!labels) throw new UpgradeFailedError(`the chart created no Deployment ${name} (kubernetes.workload.deployment)`, { code: 'NO_WORKLOAD' });
-  return labels;
 }

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { InfrastructureError } from '../../errors.ts';
-import type { CommandSpec } from '../../matrix/cell.ts';
+import { InfrastructureError } from '../errors.ts';
+import type { CommandSpec } from '../matrix/cell.ts';
 
 /** What execa resolves with (reject: false) that tells a program that ran from one that never started. */
 interface Outcome {
