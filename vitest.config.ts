@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // One test file at a time: nearly every suite runs real upgrades under timed traffic, and two of
 // them side by side on two cores (a control plane with five cells, Chromium, containers) starve
 // each other into failures that say nothing about the code. The heaviest run last.
-const kubernetes = ['test/e2e/kubernetes-matrix.test.ts', 'test/e2e/kubernetes-never-ready.test.ts', 'test/integration/rig.test.ts', 'test/integration/sample-app-operator.test.ts', 'test/e2e/operator-matrix.test.ts'];
+const kubernetes = ['test/e2e/kubernetes-matrix.test.ts', 'test/e2e/kubernetes-never-ready.test.ts', 'test/integration/rig.test.ts', 'test/integration/sample-app-operator.test.ts', 'test/e2e/operator-matrix.test.ts', 'test/e2e/kubernetes-auto-rollback.test.ts'];
 const browser = ['test/integration/browser-probe.test.ts', 'test/e2e/report-browser.test.ts'];
 
 export default defineConfig({

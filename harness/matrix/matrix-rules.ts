@@ -64,19 +64,24 @@ export function whenNamesSomething(config: MatrixConfig): FoundIssue[] {
 }
 
 /**
- * Automatic rollback calls an upgrade off midway and sends it back by its method: the harness
- * does that where it orchestrates the replicas itself (local, docker), and canary already rolls
- * back on its own gates.
+ * Automatic rollback calls an upgrade off midway and sends it back by its method. Every method of
+ * local, docker and the Kubernetes platforms can be called off (a Kubernetes rollout is undone by
+ * applying the old version, a SIGTERMed `helm upgrade` is marked failed and rolled back, an
+ * operator is given the old version back); apt on a machine must not be killed midway, and canary
+ * already rolls back on its own gates.
  */
-export function autoRollbackWhereOrchestrated(config: MatrixConfig): FoundIssue[] {
+export function autoRollbackWhereCarriedOut(config: MatrixConfig): FoundIssue[] {
   if (config.autoRollback === undefined && !config.overrides.some((override) => override.autoRollback)) return [];
   const path: PathSegment[] = config.autoRollback !== undefined ? ['autoRollback'] : ['overrides'];
   // An override `when: { platform: X }` (or method) with autoRollback: null answers the issue.
   const turnedOff = (field: 'platform' | 'method', value: string) =>
     config.overrides.some((override) => override.autoRollback === null && Object.keys(override.when).length === 1 && ([override.when[field]].flat() as (string | undefined)[]).includes(value));
   const issues: FoundIssue[] = config.platforms
-    .filter((platform) => platform !== 'local' && platform !== 'docker' && !turnedOff('platform', platform))
-    .map((platform) => ({ path, message: `automatic rollback is carried out on local and docker, not on platform ${platform}: run it there, or add an override { when: { platform: ${platform} }, autoRollback: null }` }));
+    .filter((platform) => platform === 'vm' && !turnedOff('platform', platform))
+    .map((platform) => ({
+      path,
+      message: `automatic rollback is not carried out on platform ${platform} (a package manager must not be stopped midway): add an override { when: { platform: ${platform} }, autoRollback: null }`,
+    }));
   if (config.methods.includes('canary') && !turnedOff('method', 'canary')) {
     issues.push({ path, message: 'canary rolls back on its own gates between steps: add an override { when: { method: canary }, autoRollback: null }' });
   }
@@ -84,7 +89,7 @@ export function autoRollbackWhereOrchestrated(config: MatrixConfig): FoundIssue[
 }
 
 export const matrixRules = [
-  autoRollbackWhereOrchestrated,
+  autoRollbackWhereCarriedOut,
   hopsOrPath,
   chainedNeedsPath,
   canaryStepsAscendToFull,

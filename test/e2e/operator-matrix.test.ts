@@ -108,3 +108,32 @@ describe.skipIf(gate.skip)(`${MATRIX} on the rig`, () => {
     expect(await crdNames(rig.current.kubeconfig)).not.toContain('sampleapps.sample-app.upgrade-harness.io');
   });
 });
+
+// A version that needs a newer operator: the harness upgrades the operator before it changes the version field.
+describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on the rig', () => {
+  const rig = useRig(gate, 'rig-operator-upgrade');
+  let out: Awaited<ReturnType<typeof tempOut>>;
+  let run: CliResult;
+  let c: CellResult;
+
+  beforeAll(async () => {
+    out = await tempOut();
+    run = await runCli(['run', 'test/fixtures/e2e/operator-upgrade.yaml', '--out', out.dir], { KUBECONFIG: rig.current.kubeconfig });
+    c = (await readResults(out.dir)).cells[0]!;
+  }, RUN_TIMEOUT_MS);
+  afterAll(() => out?.cleanup());
+
+  it('stops the old operator and starts the new one before setting 2.0.0, which the new one carries out', () => {
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const lines = c.events.map((event) => `${event.phase}: ${event.message}`);
+    const started = c.events.flatMap((event, index) => (/^operator: process .* started \(pid (\d+)\)/.test(event.message) ? [{ index, phase: event.phase, pid: /pid (\d+)/.exec(event.message)![1] }] : []));
+    expect(started.map((start) => start.phase), lines.join('\n')).toEqual(['install', 'upgrade']);
+    expect(started[0]!.pid).not.toBe(started[1]!.pid);
+    const announced = lines.indexOf('upgrade: operator: 2.0.0 needs another operator; upgrading it first');
+    const versionSet = lines.indexOf('upgrade: SampleApp sample-app: /spec/version set to 2.0.0');
+    expect(announced).toBeGreaterThanOrEqual(0);
+    expect(started[1]!.index).toBeGreaterThan(announced);
+    expect(versionSet).toBeGreaterThan(started[1]!.index);
+    expect(c.traffic?.byProbe.endpoints?.failures).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
 // Automatic rollback's analysis: measurements of a sliding window, failureLimit in a row, readiness in time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AutoRollbackSettings } from '../../harness/matrix/cell.ts';
-import { autoRollbackWhereOrchestrated } from '../../harness/matrix/matrix-rules.ts';
+import { autoRollbackWhereCarriedOut } from '../../harness/matrix/matrix-rules.ts';
 import type { MatrixConfig } from '../../harness/matrix/matrix-schema.ts';
 import { watchForRollback, windowFigures } from '../../harness/runner/rollback-watch.ts';
 import { OUTCOME_OK, outcomeCode } from '../../harness/traffic/outcome.ts';
@@ -80,13 +80,13 @@ describe('the rollback watch', () => {
 
 describe('where automatic rollback is carried out', () => {
   const config = (platforms: string[], methods: string[], overrides: unknown[] = []) => ({ platforms, methods, overrides, autoRollback: { errorRate: 0.05 } }) as unknown as MatrixConfig;
-  it('on local and docker, for every method but canary, which rolls back on its own', () => {
-    expect(autoRollbackWhereOrchestrated(config(['local', 'docker'], ['rolling', 'blue-green']))).toEqual([]);
-    expect(autoRollbackWhereOrchestrated(config(['local', 'kind'], ['rolling', 'canary'])).map((issue) => issue.message)).toEqual([
-      'automatic rollback is carried out on local and docker, not on platform kind: run it there, or add an override { when: { platform: kind }, autoRollback: null }',
+  it('on local, docker and Kubernetes, for every method but canary, which rolls back on its own; not on machines', () => {
+    expect(autoRollbackWhereCarriedOut(config(['local', 'docker', 'kind', 'k3d', 'kubernetes'], ['rolling', 'blue-green', 'helm', 'operator']))).toEqual([]);
+    expect(autoRollbackWhereCarriedOut(config(['local', 'vm'], ['rolling', 'canary'])).map((issue) => issue.message)).toEqual([
+      'automatic rollback is not carried out on platform vm (a package manager must not be stopped midway): add an override { when: { platform: vm }, autoRollback: null }',
       'canary rolls back on its own gates between steps: add an override { when: { method: canary }, autoRollback: null }',
     ]);
-    const turnedOff = [{ when: { platform: 'kind' }, autoRollback: null }, { when: { method: 'canary' }, autoRollback: null }];
-    expect(autoRollbackWhereOrchestrated(config(['local', 'kind'], ['rolling', 'canary'], turnedOff))).toEqual([]);
+    const turnedOff = [{ when: { platform: 'vm' }, autoRollback: null }, { when: { method: 'canary' }, autoRollback: null }];
+    expect(autoRollbackWhereCarriedOut(config(['local', 'vm'], ['rolling', 'canary'], turnedOff))).toEqual([]);
   });
 });

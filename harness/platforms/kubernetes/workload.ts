@@ -83,7 +83,7 @@ export async function applyAll(app: KubernetesApp, objects: k8s.KubernetesObject
  * that exceeds its progress deadline, or our own timeout, is the product's failure: the new
  * version never became ready.
  */
-export async function waitRolledOut(app: KubernetesApp, applied: k8s.V1Deployment, what: string): Promise<void> {
+export async function waitRolledOut(app: KubernetesApp, applied: k8s.V1Deployment, what: string, signal: AbortSignal = app.signal): Promise<void> {
   const name = applied.metadata!.name!;
   // The watch cache may still hold the Deployment as it was before this apply: only a status the
   // controller wrote for this generation or a later one says anything about this rollout.
@@ -98,7 +98,7 @@ export async function waitRolledOut(app: KubernetesApp, applied: k8s.V1Deploymen
         if (stalled) throw new UpgradeFailedError(`${what}: Deployment ${name} ${stalled.message ?? 'exceeded its progress deadline'}`, { code: 'ROLLOUT_STALLED' });
         return rolledOut(deployment);
       },
-      { what, timeoutMs, signal: app.signal, lastEvents: () => app.watch.lastLines() },
+      { what, timeoutMs, signal, lastEvents: () => app.watch.lastLines() },
     );
   } catch (error) {
     if (error instanceof WaitTimeoutError) throw new UpgradeFailedError(error.message, { code: 'ROLLOUT_TIMEOUT', cause: error, timingDependent: true });

@@ -21,40 +21,46 @@ export const helmMethod: KubernetesMethod = {
     const chart = app.packaging.chart!;
     const revisions = new Map<string, number>();
     let operations = 0;
-    const run = async (verb: string, args: string[], version: string) => {
+    // Called off (an automatic rollback), helm gets SIGTERM: since Helm 3.7 it marks the release failed, so `helm rollback` can follow.
+    const run = async (verb: string, args: string[], version: string, signal: AbortSignal) => {
       const started = performance.now();
       try {
         await helm([...args, '--namespace', app.namespace, '--kubeconfig', app.kubeconfig, ...(app.context ? ['--kube-context', app.context] : [])], {
           timeoutMs: app.cell.kubernetes!.rolloutTimeoutMs + 30_000,
-          signal: app.signal,
+          signal,
         });
       } catch (error) {
+        if (signal.aborted && signal !== app.signal) {
+          // Called off by an automatic rollback: say what Helm left, which the rollback starts from.
+          const left = await releaseState(app).catch(() => null);
+          context.event(`helm ${verb} of ${version} called off${left ? `: release ${chart.release} revision ${left.revision} is ${left.status}` : ''}`);
+        }
         // Helm said no: the chart would not install, a hook failed, the rollout did not finish in time.
         if (error instanceof ToolFailedError) throw new UpgradeFailedError(`helm ${verb} of ${version} failed: ${error.message}`, { code: 'HELM_FAILED', cause: error });
         throw error;
       }
-      revisions.set(version, await currentRevision(app));
+      revisions.set(version, (await releaseState(app)).revision);
       context.event(`helm ${verb} ${chart.release} ${version}: revision ${revisions.get(version)} in ${Math.round(performance.now() - started)} ms`);
     };
-    const upgrade = async (verb: string, to: string, extra: Record<string, unknown> = {}) => {
+    const upgrade = async (verb: string, to: string, extra: Record<string, unknown>, signal: AbortSignal) => {
       const values = await writeValues(app, to, extra, ++operations);
-      await run(verb, ['upgrade', '--install', chart.release, chart.path, '--values', values, '--wait', '--wait-for-jobs', '--timeout', `${Math.ceil(app.cell.kubernetes!.rolloutTimeoutMs / 1000)}s`], to);
+      await run(verb, ['upgrade', '--install', chart.release, chart.path, '--values', values, '--wait', '--wait-for-jobs', '--timeout', `${Math.ceil(app.cell.kubernetes!.rolloutTimeoutMs / 1000)}s`], to, signal);
     };
     // A fresh install runs every migration: the post-deployment one too.
-    await upgrade('install', version, chart.postMigrateValues ?? {});
+    await upgrade('install', version, chart.postMigrateValues ?? {}, context.signal);
     await waitServing(app, version);
     const selector = workloadSelector(app, 'the chart');
     return {
       async migrate(to, kind) {
         if (kind === 'pre') return `pre-deployment migration of ${to}: the chart's pre-upgrade hook, run by helm upgrade`;
         if (!chart.postMigrateValues) return `no post-deployment migration: the scenario gives no chart.postMigrateValues`;
-        await upgrade('upgrade (post-deployment migration)', to, chart.postMigrateValues);
+        await upgrade('upgrade (post-deployment migration)', to, chart.postMigrateValues, app.signal);
         return `post-deployment migration of ${to}: the chart's hook, run by a second helm upgrade with postMigrateValues`;
       },
-      async upgrade(to) {
+      async upgrade(to, upgradeContext) {
         const revision = revisions.get(to);
-        if (revision === undefined) return upgrade('upgrade', to);
-        await run('rollback', ['rollback', chart.release, String(revision), '--wait', '--timeout', `${Math.ceil(app.cell.kubernetes!.rolloutTimeoutMs / 1000)}s`], to);
+        if (revision === undefined) return upgrade('upgrade', to, {}, upgradeContext.signal);
+        await run('rollback', ['rollback', chart.release, String(revision), '--wait', '--timeout', `${Math.ceil(app.cell.kubernetes!.rolloutTimeoutMs / 1000)}s`], to, upgradeContext.signal);
       },
       problems: async (expected) => servingProblems(app, selector, expected),
     };
@@ -83,7 +89,9 @@ function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>)
 
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-async function currentRevision(app: KubernetesApp): Promise<number> {
+/** The release's latest revision and its status (deployed, failed, pending-upgrade...), as `helm status` reports them. */
+async function releaseState(app: KubernetesApp): Promise<{ revision: number; status: string }> {
   const { stdout } = await helm(['status', app.packaging.chart!.release, '--namespace', app.namespace, '--kubeconfig', app.kubeconfig, '--output', 'json', ...(app.context ? ['--kube-context', app.context] : [])], { timeoutMs: 30_000 });
-  return (JSON.parse(stdout) as { version: number }).version;
+  const release = JSON.parse(stdout) as { version: number; info?: { status?: string } };
+  return { revision: release.version, status: release.info?.status ?? 'unknown' };
 }

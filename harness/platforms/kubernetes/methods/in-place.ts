@@ -12,23 +12,24 @@ import { applyAll, selectorOf, servingProblems, versionObjects, waitRolledOut } 
 import { installSupportingObjects, waitServing } from './install-objects.ts';
 
 export async function installInPlace(app: KubernetesApp, version: string, context: MethodContext, strategy: k8s.V1DeploymentStrategy): Promise<Installation> {
-  const deploy = async (to: string, verb: string) => {
+  const deploy = async (to: string, verb: string, signal: AbortSignal) => {
     const objects = await versionObjects(app, to);
     const deployment: k8s.V1Deployment = { ...objects.deployment, spec: { ...objects.deployment.spec!, replicas: app.cell.replicas, strategy } };
     if (verb === 'install') await installSupportingObjects(app, objects, to, context);
     else await applyAll(app, [...objects.rest, ...(objects.service ? [objects.service] : [])]);
     const applied = await app.api.apply(deployment);
     context.event(`Deployment ${deployment.metadata!.name}: ${verb} ${to} (${describeStrategy(strategy)})`);
-    await waitRolledOut(app, applied, `Deployment ${deployment.metadata!.name} to roll out ${to}`);
+    await waitRolledOut(app, applied, `Deployment ${deployment.metadata!.name} to roll out ${to}`, signal);
     context.event(`Deployment ${deployment.metadata!.name}: rolled out ${to}`);
     return deployment;
   };
-  const installed = await deploy(version, 'install');
+  const installed = await deploy(version, 'install', context.signal);
   await waitServing(app, version);
   const selector = selectorOf(installed);
   return {
     migrate: (to, kind) => runMigrationJob(app, to, kind),
-    upgrade: async (to) => void (await deploy(to, 'rolling out')),
+    // Called off midway (an automatic rollback), the next apply of the old version is `kubectl rollout undo`.
+    upgrade: async (to, upgradeContext) => void (await deploy(to, 'rolling out', upgradeContext.signal)),
     problems: async (expected) => servingProblems(app, selector, expected),
   };
 }

@@ -13,12 +13,15 @@ export async function installSupportingObjects(app: KubernetesApp, objects: Vers
   context.event(`${version}: supporting objects applied, database ready, migrations run`);
 }
 
-/** Until the Service has as many ready endpoints as the cell has replicas: traffic may start. */
-export async function waitServing(app: KubernetesApp, version: string): Promise<void> {
+/**
+ * Until the Service has as many ready endpoints as the cell has replicas: traffic may start. The
+ * signal is the upgrade's when it waits for one (an automatic rollback calls it off), else the cell's.
+ */
+export async function waitServing(app: KubernetesApp, version: string, signal: AbortSignal = app.signal): Promise<void> {
   await app.watch.endpointSlices.until(() => app.watch.readyEndpoints().filter((endpoint) => endpoint.version === version).length >= app.cell.replicas, {
     what: `${app.cell.replicas} ready endpoints of ${version} behind Service ${app.packaging.workload.service}`,
     timeoutMs: app.cell.kubernetes!.rolloutTimeoutMs,
-    signal: app.signal,
+    signal,
     lastEvents: () => app.watch.lastLines(),
   });
 }

@@ -41,7 +41,7 @@ export const operatorMethod: KubernetesMethod = {
       },
       upgrade: async (to, upgradeContext) => {
         await moveTo(to, upgradeContext);
-        await waitServing(app, to);
+        await waitServing(app, to, upgradeContext.signal);
       },
       problems: async (expected) => servingProblems(app, selector, expected),
     };
