@@ -19,7 +19,7 @@ export async function gcCommand(): Promise<number> {
 async function collectKubernetes(live: Set<string>): Promise<void> {
   const { removeOrphanedKubernetesResources } = await import('../platforms/kubernetes/kubernetes-leftovers.ts');
   const removed = await removeOrphanedKubernetesResources(live);
-  const namespaces = removed.skipped ? `; namespaces not looked for (${removed.skipped})` : ` and ${removed.namespaces} namespaces`;
+  const namespaces = removed.skipped ? `; namespaces not looked for (${removed.skipped})` : `, ${removed.namespaces} namespaces and ${removed.crds} CRDs`;
   process.stdout.write(`gc: ${removed.clusters} kind/k3d clusters${namespaces} of finished runs removed\n`);
 }
 

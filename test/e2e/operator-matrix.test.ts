@@ -3,16 +3,24 @@
 // and what the operator did is checked on the cell's timeline, in order, against the cluster's
 // own objects: the pre-deployment Job finished before the first pod of the new version, the post-
 // deployment Job after the last old pod was gone, the refusal of a skipped stop changed nothing.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { CellResult, RunResults } from '../../harness/results.ts';
+import { dnsLabel, HOST_LABEL, RUN_LABEL } from '../../harness/platforms/kubernetes/names.ts';
 import { labelledProcesses } from '../../harness/runner/leftovers.ts';
-import { readResults, runCli, tempOut, type CliResult } from '../support/cli.ts';
+import { waitFor } from '../../harness/util/wait-for.ts';
+import { projectRoot, readResults, runCli, tempOut, type CliResult } from '../support/cli.ts';
 import { crdNames, existingNamespaces, namespacesCreated, namespacesOfRun } from '../support/kube-namespaces.ts';
 import { rigGate, useRig } from '../support/rig-gate.ts';
 
 const MATRIX = 'matrices/operator.yaml';
 const gate = await rigGate('operator-matrix.test.ts');
 const RUN_TIMEOUT_MS = 8 * 60_000;
+const CRD = 'sampleapps.sample-app.upgrade-harness.io';
 
 describe.skipIf(gate.skip)(`${MATRIX} on the rig`, () => {
   const rig = useRig(gate, 'rig-operator-matrix');
@@ -116,7 +124,17 @@ describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on 
   let run: CliResult;
   let c: CellResult;
 
+  let objects: KubernetesObjectApi;
+  // The user's own install on the same cluster: the CRD, and a SampleApp in a namespace of theirs.
+  const userApp = { apiVersion: 'sample-app.upgrade-harness.io/v1alpha1', kind: 'SampleApp', metadata: { name: 'theirs', namespace: 'user-app' }, spec: { version: '1.0.0' } };
+
   beforeAll(async () => {
+    const config = new KubeConfig();
+    config.loadFromFile(rig.current.kubeconfig);
+    objects = KubernetesObjectApi.makeApiClient(config);
+    await objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'user-app' } });
+    await objects.create(parse(await readFile(join(projectRoot, 'scenarios/sample-app/operator/crd.yaml'), 'utf8')) as KubernetesObject);
+    await waitFor(() => objects.create(userApp).then(() => true), { what: 'the SampleApp CRD to serve', timeoutMs: 30_000, intervalMs: 200 });
     out = await tempOut();
     run = await runCli(['run', 'test/fixtures/e2e/operator-upgrade.yaml', '--out', out.dir], { KUBECONFIG: rig.current.kubeconfig });
     c = (await readResults(out.dir)).cells[0]!;
@@ -136,4 +154,27 @@ describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on 
     expect(versionSet).toBeGreaterThan(started[1]!.index);
     expect(c.traffic?.byProbe.endpoints?.failures).toBe(0);
   });
+
+  it('left the CRD the cluster had before (the user\'s own install), unlabelled, and the user\'s resource as it was', async () => {
+    const crd = await objects.read({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: CRD } });
+    expect(Object.keys(crd.metadata?.labels ?? {}).filter((label) => label.startsWith('upgrade-harness.io/'))).toEqual([]);
+    expect(((await objects.read(userApp)) as typeof userApp).spec.version).toBe('1.0.0');
+  });
+
+  it('gc removes a CRD a dead run created, once no resource of it is left anywhere', async () => {
+    // As a run that died would have left it: labelled with its run id and this host.
+    await objects.patch(
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: CRD, labels: { [RUN_LABEL]: 'run-that-died', [HOST_LABEL]: dnsLabel(hostname()) } } },
+      undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+    );
+    const gc = () => runCli(['gc'], { KUBECONFIG: rig.current.kubeconfig });
+    const inUse = await gc();
+    expect(inUse.stdout, inUse.stderr).toMatch(/, 0 namespaces and 0 CRDs of finished runs removed/);
+    expect(await crdNames(rig.current.kubeconfig)).toContain(CRD);
+    await objects.delete(userApp);
+    const unused = await gc();
+    expect(unused.stdout, unused.stderr).toMatch(/, 0 namespaces and 1 CRDs of finished runs removed/);
+    expect(await crdNames(rig.current.kubeconfig)).not.toContain(CRD);
+  });
 });
+

@@ -1,5 +1,4 @@
-// Getting the operator into the cell: its CRDs (cluster-scoped, so applied for the run and removed
-// when the run ends, never while another cell's resources still need them), then the operator
+// Getting the operator into the cell: its CRDs (cluster-scoped: see cluster-objects.ts), then the operator
 // itself in one of three ways: its manifests in the cell's namespace (waited on until its
 // Deployments roll out), its chart (helm --wait), or a process on this machine against the
 // cluster (a control plane without nodes that run images, such as the test rig).
@@ -16,6 +15,7 @@ import { call, describeObject } from '../kube-api.ts';
 import type { KubernetesApp } from '../kubernetes-app.ts';
 import { fillValues, loadManifests } from '../manifests.ts';
 import { applyAll, inCell, waitRolledOut } from '../workload.ts';
+import { applyClusterObject } from './cluster-objects.ts';
 import { operatorPlaceholders } from './operator-placeholders.ts';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.ts';
 
@@ -58,14 +58,11 @@ export function sameOperator(running: RunningOperator, next: OperatorInstall): b
 }
 
 async function applyCrds(app: KubernetesApp, file: string, context: MethodContext): Promise<void> {
-  const crds = (await loadManifests(file, operatorPlaceholders(app))).map((object) => inCell(app, object));
+  const crds = await loadManifests(file, operatorPlaceholders(app));
   const extensions = app.api.config.makeApiClient(k8s.ApiextensionsV1Api);
   for (const crd of crds) {
-    // Applied every time (an operator upgrade may bring a newer schema); removed once, when the run ends.
-    await app.api.apply(crd);
-    await app.shared(`crd ${app.api.server} ${crd.metadata?.name}`, async () => ({
-      [Symbol.asyncDispose]: () => app.api.delete(crd).catch(() => undefined),
-    }));
+    // Applied every time: an operator upgrade may bring a newer schema.
+    await applyClusterObject(app, crd);
     if (crd.kind !== 'CustomResourceDefinition') continue;
     const name = crd.metadata!.name!;
     await waitFor(
