@@ -3,7 +3,7 @@
 // and what the operator did is checked on the cell's timeline, in order, against the cluster's
 // own objects: the pre-deployment Job finished before the first pod of the new version, the post-
 // deployment Job after the last old pod was gone, the refusal of a skipped stop changed nothing.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
@@ -118,7 +118,7 @@ describe.skipIf(gate.skip)(`${MATRIX} on the rig`, () => {
 });
 
 // A version that needs a newer operator: the harness upgrades the operator before it changes the version field.
-describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on the rig', () => {
+describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on the rig, by a context the kubeconfig does not make current', () => {
   const rig = useRig(gate, 'rig-operator-upgrade');
   let out: Awaited<ReturnType<typeof tempOut>>;
   let run: CliResult;
@@ -136,8 +136,17 @@ describe.skipIf(gate.skip)('an upgrade whose version needs another operator, on 
     await objects.create(parse(await readFile(join(projectRoot, 'scenarios/sample-app/operator/crd.yaml'), 'utf8')) as KubernetesObject);
     await waitFor(() => objects.create(userApp).then(() => true), { what: 'the SampleApp CRD to serve', timeoutMs: 30_000, intervalMs: 200 });
     out = await tempOut();
-    run = await runCli(['run', 'test/fixtures/e2e/operator-upgrade.yaml', '--out', out.dir], { KUBECONFIG: rig.current.kubeconfig });
-    c = (await readResults(out.dir)).cells[0]!;
+    // The kubeconfig's current context is a cluster that is not there; the run names the rig's
+    // context, and the operator process must be given that one too.
+    const elsewhere = join(out.dir, 'kubeconfig');
+    const other = new KubeConfig();
+    other.loadFromFile(rig.current.kubeconfig);
+    other.addCluster({ name: 'elsewhere', server: 'https://127.0.0.1:9', skipTLSVerify: true });
+    other.addContext({ name: 'elsewhere', cluster: 'elsewhere', user: other.getCurrentUser()!.name });
+    other.setCurrentContext('elsewhere');
+    await writeFile(elsewhere, other.exportConfig());
+    run = await runCli(['run', 'test/fixtures/e2e/operator-upgrade.yaml', '--out', join(out.dir, 'out'), '--context', 'rig'], { KUBECONFIG: elsewhere });
+    c = (await readResults(join(out.dir, 'out'))).cells[0]!;
   }, RUN_TIMEOUT_MS);
   afterAll(() => out?.cleanup());
 

@@ -2,11 +2,14 @@
 // it, the run's labels are in its environment (so `gc` finds it if the run dies), its output goes
 // to operator.log in the cell's folder. Stopped with SIGTERM (SIGKILL after a grace) when the cell
 // ends; an exit before that is the operator's failure, and whoever waits on it learns at once.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { execa, type ResultPromise } from 'execa';
 import { UpgradeFailedError } from '../../../errors.ts';
 import type { CommandSpec } from '../../../matrix/cell.ts';
 import { processLabels } from '../../../runner/labels.ts';
+import { createRunWorkDir } from '../../../runner/run-work-dir.ts';
 import { logTail } from '../../../util/log-tail.ts';
 import { userEnvironment } from '../../../util/user-environment.ts';
 import { spawnFailure } from '../../spawn-failure.ts';
@@ -27,12 +30,13 @@ export interface OperatorProcess {
 }
 
 export async function startOperatorProcess(app: KubernetesApp, template: CommandSpec, readyLine: string | undefined): Promise<OperatorProcess> {
-  const spec = fillValues(template, operatorPlaceholders(app)) as CommandSpec;
+  const kubeconfig = await kubeconfigOfCell(app);
+  const spec = fillValues(template, { ...operatorPlaceholders(app), kubeconfig }) as CommandSpec;
   const logFile = join(app.logDir, 'operator.log');
   const [file, ...args] = spec.command;
   const child: ResultPromise = execa(file!, args, {
     cwd: spec.cwd,
-    env: { ...userEnvironment(), ...spec.env, KUBECONFIG: app.kubeconfig, ...processLabels(app.runId, app.cell.id) },
+    env: { ...userEnvironment(), ...spec.env, KUBECONFIG: kubeconfig, ...processLabels(app.runId, app.cell.id) },
     extendEnv: false,
     stdin: 'ignore',
     stdout: ['pipe', { file: logFile, append: true }],
@@ -70,6 +74,23 @@ export async function startOperatorProcess(app: KubernetesApp, template: Command
   child.stdout?.resume();
   if (readyLine) await waitForLine(child, new RegExp(readyLine), exited, `the operator's output to match /${readyLine}/ (kubernetes.operator.install.readyLine)`, app.signal);
   return operator;
+}
+
+/**
+ * The kubeconfig the operator gets: the cell's, or, where the matrix names a context, a copy whose
+ * current context is that one (a program reading KUBECONFIG takes the current context). The copy
+ * holds credentials: a private run folder, removed with the cell.
+ */
+async function kubeconfigOfCell(app: KubernetesApp): Promise<string> {
+  if (!app.context) return app.kubeconfig;
+  const folder = await createRunWorkDir(app.runId, 'operator-kubeconfig');
+  app.resources.use(folder);
+  const file = join(folder.path, 'kubeconfig');
+  const config = new KubeConfig();
+  config.loadFromFile(app.kubeconfig);
+  config.setCurrentContext(app.context);
+  await writeFile(file, config.exportConfig(), { mode: 0o600 });
+  return file;
 }
 
 function waitForLine(child: ResultPromise, pattern: RegExp, exited: Promise<never>, what: string, signal: AbortSignal): Promise<void> {
