@@ -1,5 +1,5 @@
-// Getting the operator into the cell: its CRDs (cluster-scoped: see cluster-objects.ts), then the operator
-// itself in one of three ways: its manifests in the cell's namespace (waited on until its
+// Getting the operator into the cell: its CRDs (cluster-scoped: see cluster-objects.ts), then
+// the operator itself in one of three ways: its manifests in the cell's namespace (waited on until its
 // Deployments roll out), its chart (helm --wait), or a process on this machine against the
 // cluster (a control plane without nodes that run images, such as the test rig).
 import { writeFile } from 'node:fs/promises';
@@ -34,8 +34,10 @@ export async function installOperator(app: KubernetesApp, install: OperatorInsta
   if (inCluster && install.manifests) {
     await previous?.process?.stop();
     const objects = (await loadManifests(install.manifests, operatorPlaceholders(app))).map((object) => inCell(app, object));
-    await applyAll(app, objects);
-    for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
+    const isDeployment = (object: k8s.KubernetesObject) => object.kind === 'Deployment';
+    await applyAll(app, objects.filter((object) => !isDeployment(object)));
+    // Its RBAC and the rest first, then each Deployment, followed until it rolls out.
+    for (const deployment of objects.filter(isDeployment)) {
       await waitRolledOut(app, await app.api.apply(deployment as k8s.V1Deployment), `the operator's ${describeObject(deployment)} to roll out`);
     }
     context.event(`operator: ${objects.length} objects of ${install.manifests} applied, its Deployments rolled out`);
