@@ -61,7 +61,7 @@ export const operatorInstallSchema = z
       .optional()
       .meta({
         description:
-          'The operator as a process on this machine, against the cluster (KUBECONFIG set for it): what a cluster without your image, such as a bare control plane, runs. {{namespace}}, {{kubeconfig}}, {{upgradeStops}}',
+          'The operator as a process on this machine, against the cluster (KUBECONFIG set for it): what a cluster without your image, such as a bare control plane, runs. {{namespace}}, {{kubeconfig}}, {{upgradeStops}}, {{node}} (the Node that runs the harness)',
       }),
     readyLine: z
       .string()
@@ -79,7 +79,7 @@ export const operatorSchema = z
   .strictObject({
     install: operatorInstallSchema,
     resource: relativePath.meta({
-      description: 'The custom resource (one YAML document), a template: {{version}}, {{namespace}}, {{nodePort}}; per version: versions[].kubernetes.resource',
+      description: 'The custom resource (one YAML document), a template: {{version}}, {{replicas}}, {{namespace}}, {{nodePort}} (a null placeholder removes its field); per version: versions[].kubernetes.resource',
     }),
     versionField: fieldPointer.meta({ description: 'Where the resource carries the version, e.g. /spec/version: the upgrade changes it, a rollback changes it back' }),
     done: statusRuleSchema.meta({ description: 'The status that says the operator has finished the version asked for' }),
