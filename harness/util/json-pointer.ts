@@ -19,8 +19,7 @@ export function pointerResolves(document: unknown, pointer: string): boolean {
 function walk(document: unknown, pointer: string): unknown {
   if (pointer === '') return document;
   let current: unknown = document;
-  for (const raw of pointer.slice(1).split('/')) {
-    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  for (const token of tokensOf(pointer)) {
     if (Array.isArray(current)) {
       if (!/^(0|[1-9]\d*)$/.test(token) || Number(token) >= current.length) return MISSING;
       current = current[Number(token)];
@@ -31,6 +30,21 @@ function walk(document: unknown, pointer: string): unknown {
     }
   }
   return current;
+}
+
+/** Sets the field a pointer names, making the maps on the way; "" (the whole document) is no field. */
+export function setPointer(document: object, pointer: string, value: unknown): void {
+  const tokens = tokensOf(pointer);
+  let current = document as Record<string, unknown>;
+  for (const token of tokens.slice(0, -1)) {
+    if (typeof current[token] !== 'object' || current[token] === null) current[token] = {};
+    current = current[token] as Record<string, unknown>;
+  }
+  current[tokens.at(-1)!] = value;
+}
+
+function tokensOf(pointer: string): string[] {
+  return pointer.slice(1).split('/').map((raw) => raw.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 export const jsonTypes = ['string', 'number', 'boolean', 'array', 'object', 'null'] as const;

@@ -34,7 +34,8 @@ export async function runMigrationJob(app: KubernetesApp, version: string, kind:
   }
 }
 
-function finished(job: k8s.V1Job | undefined): 'Complete' | 'Failed' | undefined {
+/** Complete or Failed once the Job controller says so (its condition True); undefined before. */
+export function finished(job: k8s.V1Job | undefined): 'Complete' | 'Failed' | undefined {
   const done = job?.status?.conditions?.find((condition) => (condition.type === 'Complete' || condition.type === 'Failed') && condition.status === 'True');
   return done?.type as 'Complete' | 'Failed' | undefined;
 }

@@ -6,6 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { InfrastructureError, UpgradeFailedError, UpgradeRefusedError, WaitTimeoutError } from '../../../errors.ts';
 import type { OperatorPackaging } from '../../../matrix/cell.ts';
+import { setPointer } from '../../../util/json-pointer.ts';
 import { call } from '../kube-api.ts';
 import type { KubernetesApp } from '../kubernetes-app.ts';
 import { loadManifests } from '../manifests.ts';
@@ -102,17 +103,6 @@ function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, withoutNulls(item)]));
-}
-
-/** Sets the field a JSON pointer names, making the maps on the way (the rules checked it is a field of the template). */
-function setPointer(document: object, pointer: string, value: string): void {
-  const tokens = pointer.slice(1).split('/').map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
-  let current = document as Record<string, unknown>;
-  for (const token of tokens.slice(0, -1)) {
-    if (typeof current[token] !== 'object' || current[token] === null) current[token] = {};
-    current = current[token] as Record<string, unknown>;
-  }
-  current[tokens.at(-1)!] = value;
 }
 
 function splitApiVersion(apiVersion: string): [string, string] {

@@ -4,6 +4,7 @@
 // operator's own Normal events on its resource (Warnings are on the timeline already).
 import type * as k8s from '@kubernetes/client-node';
 import type { KubernetesApp } from '../kubernetes-app.ts';
+import { finished } from '../migration-job.ts';
 
 export function followOperator(app: KubernetesApp, resourceKind: string, event: (line: string) => void): Disposable {
   const jobStates = new Map<string, string>();
@@ -41,9 +42,12 @@ export function followOperator(app: KubernetesApp, resourceKind: string, event: 
 
 /** complete, failed, running while a pod is active; undefined in between (not started, or finishing). */
 function jobState(job: k8s.V1Job): string | undefined {
-  const finished = job.status?.conditions?.find((condition) => (condition.type === 'Complete' || condition.type === 'Failed') && condition.status === 'True');
-  if (finished?.type === 'Complete') return 'complete';
-  if (finished?.type === 'Failed') return `failed: ${finished.message ?? finished.reason ?? ''}`;
+  const outcome = finished(job);
+  if (outcome === 'Complete') return 'complete';
+  if (outcome === 'Failed') {
+    const failed = job.status?.conditions?.find((condition) => condition.type === 'Failed');
+    return `failed: ${failed?.message ?? failed?.reason ?? ''}`;
+  }
   return (job.status?.active ?? 0) > 0 ? 'running' : undefined;
 }
 
